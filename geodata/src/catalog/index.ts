@@ -1,0 +1,16 @@
+/**
+ * The onemap layer catalogue: one declaration per layer, grouped by theme. Pure data and pure
+ * functions; map-server compiles it at boot, the client learns it from /catalog.
+ */
+import { baseLayers } from './layers/base.ts';
+import type { Catalog } from './types.ts';
+
+export type * from './types.ts';
+export { validateCatalog, validateAgainstSchema, MAX_ZOOM, type LiveColumn } from './validate.ts';
+export { departments } from './departments.ts';
+
+export const catalog: Catalog = {
+  title: { zh: '台州市时空信息云平台 · 一张图', en: 'Taizhou Spatiotemporal Information Cloud · One Map' },
+  groups: [{ id: 'base', title: { zh: '基础地理', en: 'Base geography' }, order: 1 }],
+  layers: [...baseLayers],
+};

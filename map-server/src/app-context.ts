@@ -1,0 +1,12 @@
+import type { Logger } from 'pino';
+import type { Config } from './config.ts';
+import type { Pool } from './db.ts';
+import type { Plans } from './services/layer-plans.ts';
+
+/** Everything a route needs, passed in (house style §9): no module-level singletons. */
+export interface AppContext {
+  readonly config: Config;
+  readonly pool: Pool;
+  readonly plans: Plans;
+  readonly logger: Logger;
+}

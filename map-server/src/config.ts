@@ -1,0 +1,83 @@
+/**
+ * Configuration, read once from the environment, validated with every problem listed, and
+ * frozen (house style §10). Only this module reads process.env.
+ */
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly databaseUrl: string;
+  /** Base of every absolute link we emit (no trailing slash). */
+  readonly publicBaseUrl: string;
+  /** Built client to serve at `/`; absent when the folder does not exist. */
+  readonly clientDir: string;
+  readonly poolMax: number;
+  readonly statementTimeoutMs: number;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
+  /** Largest page of features a client may ask for. */
+  readonly featuresMaxLimit: number;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+const DEFAULT_CLIENT_DIR = fileURLToPath(new URL('../../map-client/dist/', import.meta.url));
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
+  PUBLIC_BASE_URL: z.string().url().optional(),
+  ONEMAP_CLIENT_DIR: z.string().min(1).default(DEFAULT_CLIENT_DIR),
+  // Two cores: more connections than ~2× cores add no throughput and multiply p99
+  // (tiles-performance.md §5); 8 leaves room for slow feature queries beside tiles.
+  PG_POOL_MAX: z.coerce.number().int().min(1).max(200).default(8),
+  STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
+  FEATURES_MAX_LIMIT: z.coerce.number().int().min(1).max(100_000).default(10_000),
+});
+
+const KNOWN = new Set(Object.keys(schema.shape));
+
+/** Parses an environment; throws ConfigError listing every problem. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const picked: Record<string, string> = {};
+  for (const key of KNOWN) {
+    const value = env[key];
+    if (value !== undefined && value !== '') picked[key] = value;
+  }
+  const parsed = schema.safeParse(picked);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+  }
+  const c = parsed.data;
+  const publicBaseUrl = (c.PUBLIC_BASE_URL ?? `http://${c.HOST === '0.0.0.0' ? '127.0.0.1' : c.HOST}:${c.PORT}`).replace(/\/+$/, '');
+  return Object.freeze({
+    port: c.PORT,
+    host: c.HOST,
+    databaseUrl: c.DATABASE_URL,
+    publicBaseUrl,
+    clientDir: c.ONEMAP_CLIENT_DIR,
+    poolMax: c.PG_POOL_MAX,
+    statementTimeoutMs: c.STATEMENT_TIMEOUT_MS,
+    logLevel: c.LOG_LEVEL,
+    featuresMaxLimit: c.FEATURES_MAX_LIMIT,
+  });
+}
+
+/** The database URL with its password replaced, for logs (secrets never reach logs). */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}

@@ -1,0 +1,4 @@
+/** Tile math and MVT query compilation. No Koa, no pg: pure functions (architecture.md §2). */
+export * from './tile-coord.ts';
+export * from './mvt-sql.ts';
+export { quoteIdent, quoteQualified } from './sql-ident.ts';
