@@ -8,11 +8,14 @@ import { quoteIdent, quoteQualified } from './sql-ident.ts';
 export interface MvtOptions {
   /** Tile coordinate space (MVT extent). */
   readonly extent: number;
-  /** Buffer around the tile in tile pixels of a 256-px tile, scaled to the extent. */
-  readonly bufferPx: number;
+  /**
+   * Buffer around the tile in extent units (64 of 4096 = 1.6 %): enough for stroke widths and
+   * label anchors at the edges without shipping neighbours' geometry.
+   */
+  readonly bufferUnits: number;
 }
 
-export const DEFAULT_MVT_OPTIONS: MvtOptions = { extent: 4096, bufferPx: 64 };
+export const DEFAULT_MVT_OPTIONS: MvtOptions = { extent: 4096, bufferUnits: 64 };
 
 /** Compiled tile statements of one layer. `$1..$3` = z, x, y; `$4` = the instant (asOf only). */
 export interface TileStatements {
@@ -28,7 +31,7 @@ export interface TileStatements {
  */
 export function compileTileSql(layer: LayerSpec, idIsInteger: boolean, options: MvtOptions = DEFAULT_MVT_OPTIONS): TileStatements {
   const t = layer.table;
-  const bufferUnits = Math.round((options.bufferPx / 256) * options.extent);
+  const bufferUnits = options.bufferUnits;
   const margin = bufferUnits / options.extent;
   const columns = layer.properties.map((p) => `t.${quoteIdent(p.name)}`);
   const idColumn = idIsInteger && !layer.properties.some((p) => p.name === t.idColumn) ? [`t.${quoteIdent(t.idColumn)}`] : [];

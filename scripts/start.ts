@@ -1,0 +1,43 @@
+/**
+ * The platform's run command after the system check: database (embedded or DATABASE_URL),
+ * migrations, sample data when empty, then the server in this process.
+ * Environment: PORT, DATABASE_URL, ONEMAP_DATA_DIR (embedded cluster folder, default .data),
+ * ONEMAP_PG_PORT (embedded cluster port, default 54329), PUBLIC_BASE_URL.
+ */
+import pg from 'pg';
+import { migrate, projectMigrations } from '@onemap/migrations';
+import { ensureCluster } from './lib/cluster.ts';
+
+const env = process.env;
+let databaseUrl = env['DATABASE_URL'];
+if (!databaseUrl) {
+  const dir = `${env['ONEMAP_DATA_DIR'] ?? '.data'}/pg`;
+  const cluster = ensureCluster({ dir, port: Number(env['ONEMAP_PG_PORT'] ?? 54329) });
+  const admin = new pg.Client({ connectionString: cluster.adminUrl });
+  await admin.connect();
+  const { rowCount } = await admin.query(`SELECT 1 FROM pg_database WHERE datname = 'onemap'`);
+  if (!rowCount) await admin.query('CREATE DATABASE onemap');
+  await admin.end();
+  databaseUrl = cluster.urlFor('onemap');
+  console.log(`[onemap] embedded PostgreSQL + PostGIS in ${cluster.dataDir} on port ${cluster.port}`);
+}
+
+const client = new pg.Client({ connectionString: databaseUrl });
+await client.connect();
+try {
+  const report = await migrate(client, projectMigrations());
+  if (report.applied.length) console.log(`[onemap] migrations applied: ${report.applied.join(', ')}`);
+  const { sampleIsLoaded, loadSample } = await import('@onemap/geodata/load');
+  if (!(await sampleIsLoaded(client))) {
+    const { generateSample } = await import('@onemap/geodata/sample');
+    const t0 = performance.now();
+    console.log('[onemap] generating and loading the Taizhou sample data …');
+    await loadSample(client, generateSample({}));
+    console.log(`[onemap] sample data loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  }
+} finally {
+  await client.end();
+}
+
+process.env['DATABASE_URL'] = databaseUrl;
+await import('../map-server/src/main.ts');

@@ -1,0 +1,8 @@
+-- current
+SELECT ST_AsMVT(mvt, 'districts', 4096, 'geom')
+FROM (
+  SELECT ST_AsMVTGeom(t."geom_3857", ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom, t."adcode", t."name", t."name_en", t."area_km2"
+  FROM "base"."districts" AS t
+  WHERE t."geom_3857" && ST_TileEnvelope($1, $2, $3, margin => 0.015625)
+) AS mvt
+WHERE mvt.geom IS NOT NULL
