@@ -10,12 +10,7 @@ import { loadSample } from '@onemap/geodata/load';
 import { ensureCluster } from '../lib/cluster.ts';
 import { createTestDatabase, withAdmin } from './test-db.ts';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    adminUrl: string;
-    templateDb: string;
-  }
-}
+import './provided.d.ts';
 
 export default async function setup(project: TestProject) {
   const port = Number(process.env['ONEMAP_TEST_PG_PORT'] ?? 54339);

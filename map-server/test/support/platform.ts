@@ -1,0 +1,49 @@
+/**
+ * A whole platform for one test file: a clone of the template database (migrations + full
+ * Taizhou sample) and the real server on an ephemeral loopback port serving the built client.
+ */
+import { createServer } from 'node:net';
+import { inject } from 'vitest';
+import { pino } from 'pino';
+import { loadConfig } from '../../src/config.ts';
+import { startServer } from '../../src/server.ts';
+import { createTestDatabase } from '../../../scripts/test/test-db.ts';
+
+export interface TestPlatform {
+  readonly baseUrl: string;
+  readonly databaseUrl: string;
+  close(): Promise<void>;
+}
+
+export async function startTestPlatform(env: Readonly<Record<string, string>> = {}): Promise<TestPlatform> {
+  const db = await createTestDatabase(inject('adminUrl'), inject('templateDb'));
+  try {
+    // The port is chosen before start so PUBLIC_BASE_URL (and every link) is right from boot.
+    const port = String(await freePort());
+    const config = loadConfig({ DATABASE_URL: db.url, PORT: port, LOG_LEVEL: 'warn', ...env });
+    const running = await startServer(config, pino({ level: 'warn' }));
+    return {
+      baseUrl: running.url,
+      databaseUrl: db.url,
+      close: async () => {
+        await running.close();
+        await db.drop();
+      },
+    };
+  } catch (err) {
+    await db.drop();
+    throw err;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
