@@ -2,3 +2,4 @@
 export * from './tile-coord.ts';
 export * from './mvt-sql.ts';
 export { quoteIdent, quoteQualified } from './sql-ident.ts';
+export * from './cache/index.ts';
