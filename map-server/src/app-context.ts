@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { TileCache } from '@onemap/tiles';
 import type { Config } from './config.ts';
 import type { Pool } from './db.ts';
 import type { Plans } from './services/layer-plans.ts';
@@ -9,4 +10,6 @@ export interface AppContext {
   readonly pool: Pool;
   readonly plans: Plans;
   readonly logger: Logger;
+  /** Absent when TILE_CACHE=off. */
+  readonly tileCache: TileCache | undefined;
 }

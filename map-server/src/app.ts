@@ -14,6 +14,7 @@ import { errorHandler } from './middleware/errors.ts';
 import { requestId } from './middleware/request-id.ts';
 import { catalogRoutes } from './routes/catalog.ts';
 import { featuresRoutes } from './routes/features.ts';
+import { openApiRoutes } from './routes/openapi.ts';
 import { tileRoutes } from './routes/tiles.ts';
 
 const COMPRESSIBLE = /^(application\/(json|geo\+json|problem\+json|schema\+json|vnd\.oai\.openapi\+json|vnd\.mapbox-vector-tile)|text\/)/;
@@ -25,7 +26,7 @@ export function createApp(ctx: AppContext): Koa {
   app.use(requestId());
   app.use(errorHandler(ctx.logger));
   app.use(accessLog(ctx.logger));
-  app.use(cors({ origin: '*', exposeHeaders: ['ETag', 'X-Request-Id', 'Content-Crs', 'Server-Timing'] }));
+  app.use(cors({ origin: '*', exposeHeaders: ['ETag', 'X-Request-Id', 'Content-Crs', 'Server-Timing', 'X-Tile-Cache'] }));
   app.use(
     compress({
       filter: (type) => COMPRESSIBLE.test(type),
@@ -37,7 +38,7 @@ export function createApp(ctx: AppContext): Koa {
     }),
   );
   app.use(clientApp(ctx.config.clientDir));
-  for (const router of [tileRoutes(ctx), catalogRoutes(ctx), featuresRoutes(ctx)]) {
+  for (const router of [tileRoutes(ctx), catalogRoutes(ctx), featuresRoutes(ctx), openApiRoutes(ctx)]) {
     app.use(router.routes());
     app.use(router.allowedMethods({ throw: false }));
   }

@@ -18,6 +18,12 @@ export interface Config {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
   /** Largest page of features a client may ask for. */
   readonly featuresMaxLimit: number;
+  readonly tileCache: {
+    /** memory: per-process LRU; disk: a folder shared by the processes of one host; off: none. */
+    readonly kind: 'memory' | 'disk' | 'off';
+    readonly maxBytes: number;
+    readonly dir: string;
+  };
 }
 
 export class ConfigError extends Error {
@@ -41,6 +47,9 @@ const schema = z.object({
   STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
   FEATURES_MAX_LIMIT: z.coerce.number().int().min(1).max(100_000).default(10_000),
+  TILE_CACHE: z.enum(['memory', 'disk', 'off']).default('memory'),
+  TILE_CACHE_MAX_MB: z.coerce.number().int().min(1).max(65_536).default(512),
+  TILE_CACHE_DIR: z.string().min(1).default('.data/tile-cache'),
 });
 
 const KNOWN = new Set(Object.keys(schema.shape));
@@ -68,6 +77,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     statementTimeoutMs: c.STATEMENT_TIMEOUT_MS,
     logLevel: c.LOG_LEVEL,
     featuresMaxLimit: c.FEATURES_MAX_LIMIT,
+    tileCache: Object.freeze({ kind: c.TILE_CACHE, maxBytes: c.TILE_CACHE_MAX_MB * 1024 * 1024, dir: c.TILE_CACHE_DIR }),
   });
 }
 

@@ -10,6 +10,8 @@ import { createApp } from './app.ts';
 import { redactUrl, type Config } from './config.ts';
 import { createPool } from './db.ts';
 import { compilePlans } from './services/layer-plans.ts';
+import { listenForChanges } from './services/change-listener.ts';
+import { DiskTileStore, MemoryTileStore, TileCache, DEFAULT_MVT_OPTIONS } from '@onemap/tiles';
 
 export interface RunningServer {
   readonly url: string;
@@ -21,7 +23,16 @@ export async function startServer(config: Config, logger: Logger = pino({ level:
   const pool = createPool(config);
   try {
     const plans = await compilePlans(pool, catalog);
-    const app = createApp({ config, pool, plans, logger });
+    const { tileCache: tc } = config;
+    const tileCache =
+      tc.kind === 'off'
+        ? undefined
+        : new TileCache(tc.kind === 'disk' ? new DiskTileStore(tc.dir) : new MemoryTileStore(tc.maxBytes), {
+            bufferFraction: DEFAULT_MVT_OPTIONS.bufferUnits / DEFAULT_MVT_OPTIONS.extent,
+          });
+    const listener = tileCache ? listenForChanges(config.databaseUrl, plans, tileCache, logger) : undefined;
+    await listener?.ready;
+    const app = createApp({ config, pool, plans, logger, tileCache });
     const server = app.listen(config.port, config.host);
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);
@@ -40,6 +51,7 @@ export async function startServer(config: Config, logger: Logger = pino({ level:
             server.close(() => resolve());
             server.closeIdleConnections();
           });
+          await listener?.close();
           await pool.end();
         })()),
     };

@@ -7,7 +7,7 @@ import Router from '@koa/router';
 import { parseTileCoord, TileCoordError } from '@onemap/tiles';
 import { BadRequestError, NotFoundError } from '../errors.ts';
 import { parseInstant, pickParams } from '../query-params.ts';
-import { readCompositeTile } from '../services/tile-service.ts';
+import { readTile } from '../services/tile-service.ts';
 import type { LayerPlan, Plans } from '../services/layer-plans.ts';
 import type { AppContext } from '../app-context.ts';
 
@@ -24,7 +24,7 @@ export function resolveLayers(plans: Plans, list: string): LayerPlan[] {
 
 export function tileRoutes(ctx: AppContext): Router {
   const router = new Router();
-  const { pool, plans, config } = ctx;
+  const { pool, plans, config, tileCache } = ctx;
 
   router.get('/tiles/:layers/:z/:x/:y.mvt', async (koa) => {
     const p = koa.params as { layers: string; z: string; x: string; y: string };
@@ -43,22 +43,34 @@ export function tileRoutes(ctx: AppContext): Router {
       const ranges = layers.map((l) => `${l.spec.id} ${l.spec.zoom.min}–${l.spec.zoom.max}`).join(', ');
       throw new NotFoundError('TileOutsideZoomRange', `z=${coord.z} is outside the zoom range of ${ranges}`);
     }
-    const bytes = await readCompositeTile(pool, inRange, coord, asOfMs);
+    const { tile, status } = await readTile(pool, tileCache, inRange, coord, asOfMs);
+    koa.set('X-Tile-Cache', status);
     // Tiles of mutable layers are revalidated on every use; the ETag makes that a cheap 304.
     koa.set('Cache-Control', 'no-cache');
     koa.vary('Accept-Encoding');
-    if (bytes.length === 0) {
+    if (tile.raw.length === 0) {
       koa.status = 204;
       return;
     }
-    const etag = `W/"${createHash('sha1').update(bytes).digest('base64url')}"`;
-    koa.set('ETag', etag);
+    koa.type = MVT_TYPE;
+    if (!tile.etag) {
+      // Uncached (TILE_CACHE=off): hash and let koa-compress negotiate.
+      koa.set('ETag', `W/"${createHash('sha1').update(tile.raw).digest('base64url')}"`);
+      if (koa.fresh) koa.status = 304;
+      else koa.body = tile.raw;
+      return;
+    }
+    // Cached: the bytes were compressed once at fill; pick the stored encoding.
+    const encoding = koa.acceptsEncodings('br', 'gzip', 'identity');
+    const [body, suffix] = encoding === 'br' ? [tile.br, '-br'] : encoding === 'gzip' ? [tile.gzip, '-gz'] : [tile.raw, ''];
+    koa.set('ETag', `${tile.etag.slice(0, -1)}${suffix}"`);
     if (koa.fresh) {
       koa.status = 304;
       return;
     }
-    koa.type = MVT_TYPE;
-    koa.body = bytes;
+    koa.compress = false;
+    if (suffix) koa.set('Content-Encoding', encoding as string);
+    koa.body = body;
   });
 
   router.get('/tiles/:layers.json', (koa) => {

@@ -1,5 +1,5 @@
 /** Reads vector tiles: binds z/x/y (and the instant) to a layer's prepared statement. */
-import type { TileCoord } from '@onemap/tiles';
+import { timeBucket, type CachedTile, type TileCache, type TileCoord } from '@onemap/tiles';
 import type { Pool } from '../db.ts';
 import type { LayerPlan } from './layer-plans.ts';
 
@@ -22,4 +22,26 @@ export async function readCompositeTile(pool: Pool, plans: readonly LayerPlan[],
   if (plans.length === 1) return readLayerTile(pool, plans[0]!, coord, asOfMs);
   const parts = await Promise.all(plans.map((p) => readLayerTile(pool, p, coord, asOfMs)));
   return Buffer.concat(parts);
+}
+
+/** An uncached response body: raw bytes only (compression is left to the HTTP layer). */
+function uncached(raw: Buffer): CachedTile {
+  return { raw, gzip: raw.subarray(0, 0), br: raw.subarray(0, 0), etag: '' };
+}
+
+/**
+ * The tile through the cache when there is one. A composite is cached under its own id
+ * ("roads,buildings") and invalidated with any of its members.
+ */
+export async function readTile(
+  pool: Pool,
+  cache: TileCache | undefined,
+  plans: readonly LayerPlan[],
+  coord: TileCoord,
+  asOfMs?: number,
+): Promise<{ tile: CachedTile; status: 'hit' | 'coalesced' | 'miss' | 'off' }> {
+  const render = () => readCompositeTile(pool, plans, coord, asOfMs);
+  if (!cache) return { tile: uncached(await render()), status: 'off' };
+  const layerId = plans.map((p) => p.spec.id).join(',');
+  return cache.lookup({ layerId, bucket: timeBucket(asOfMs), coord }, render);
 }

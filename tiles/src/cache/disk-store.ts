@@ -32,7 +32,7 @@ function decode(b: Buffer): CachedTile | undefined {
   return { etag, raw: take(lens[1]!), gzip: take(lens[2]!), br: take(lens[3]!) };
 }
 
-const SAFE_SEGMENT = /^[A-Za-z0-9_:.-]+$/;
+const SAFE_SEGMENT = /^[A-Za-z0-9_:.,-]+$/;
 
 export class DiskTileStore implements TileStore {
   #tmpCounter = 0;
@@ -68,9 +68,20 @@ export class DiskTileStore implements TileStore {
     this.#bytes += tileBytes(tile);
   }
 
+  /**
+   * Also walks composites containing the layer: another process sharing this folder may have
+   * cached a composite this process never saw.
+   */
   async invalidate(layerId: string, boxes: readonly Box3857[], bufferFraction: number): Promise<number> {
     let removed = 0;
-    const layerDir = join(this.dir, layerId);
+    for (const id of await list(this.dir)) {
+      if (id === layerId || id.split(',').includes(layerId)) removed += await this.#invalidateDir(join(this.dir, id), boxes, bufferFraction);
+    }
+    return removed;
+  }
+
+  async #invalidateDir(layerDir: string, boxes: readonly Box3857[], bufferFraction: number): Promise<number> {
+    let removed = 0;
     for (const bucket of await list(layerDir)) {
       for (const zText of await list(join(layerDir, bucket))) {
         const z = Number(zText);
@@ -98,7 +109,9 @@ export class DiskTileStore implements TileStore {
   }
 
   async clearLayer(layerId: string): Promise<number> {
-    await rm(join(this.dir, layerId), { recursive: true, force: true });
+    for (const id of await list(this.dir)) {
+      if (id === layerId || id.split(',').includes(layerId)) await rm(join(this.dir, id), { recursive: true, force: true });
+    }
     return 0;
   }
 

@@ -39,6 +39,8 @@ export class TileCache {
   readonly #inflight = new Map<string, { layerId: string; generation: number; promise: Promise<CachedTile> }>();
   /** Bumped on each invalidation of a layer: a render that started earlier is not stored. */
   readonly #generation = new Map<string, number>();
+  /** layer id → cached composite ids containing it ("roads,buildings"). */
+  readonly #composites = new Map<string, Set<string>>();
 
   constructor(
     readonly store: TileStore,
@@ -47,16 +49,22 @@ export class TileCache {
 
   /** The cached tile, or renders it once (concurrent callers share the render). */
   async get(key: TileKey, render: () => Promise<Buffer>): Promise<CachedTile> {
+    return (await this.lookup(key, render)).tile;
+  }
+
+  /** As get(), also saying whether the tile came from the store, a shared render or a new one. */
+  async lookup(key: TileKey, render: () => Promise<Buffer>): Promise<{ tile: CachedTile; status: 'hit' | 'coalesced' | 'miss' }> {
     const k = keyString(key);
+    if (key.layerId.includes(',')) this.#registerComposite(key.layerId);
     const cached = await this.store.get(key);
     if (cached) {
       this.stats.hits++;
-      return cached;
+      return { tile: cached, status: 'hit' };
     }
     const running = this.#inflight.get(k);
     if (running) {
       this.stats.coalesced++;
-      return running.promise;
+      return { tile: await running.promise, status: 'coalesced' };
     }
     this.stats.misses++;
     const generation = this.#generation.get(key.layerId) ?? 0;
@@ -71,7 +79,7 @@ export class TileCache {
       }
     })();
     this.#inflight.set(k, entry);
-    return entry.promise;
+    return { tile: await entry.promise, status: 'miss' };
   }
 
   /**
@@ -79,16 +87,37 @@ export class TileCache {
    * detaches renders in flight for that layer so the next request renders the new state.
    */
   async invalidate(layerId: string, boxes: readonly Box3857[]): Promise<number> {
-    this.#generation.set(layerId, (this.#generation.get(layerId) ?? 0) + 1);
-    for (const [k, v] of this.#inflight) if (v.layerId === layerId) this.#inflight.delete(k);
-    const n = await this.store.invalidate(layerId, boxes, this.options.bufferFraction);
+    let n = 0;
+    for (const id of this.#cacheIdsOf(layerId)) {
+      this.#detach(id);
+      n += await this.store.invalidate(id, boxes, this.options.bufferFraction);
+    }
     this.stats.invalidated += n;
     return n;
   }
 
-  async clearLayer(layerId: string): Promise<number> {
-    this.#generation.set(layerId, (this.#generation.get(layerId) ?? 0) + 1);
-    for (const [k, v] of this.#inflight) if (v.layerId === layerId) this.#inflight.delete(k);
-    return this.store.clearLayer(layerId);
+  /** Drops every tile of a layer (and of composites containing it). */
+  async clearLayer(layerId: string): Promise<void> {
+    for (const id of this.#cacheIdsOf(layerId)) {
+      this.#detach(id);
+      await this.store.clearLayer(id);
+    }
+  }
+
+  #cacheIdsOf(layerId: string): string[] {
+    return [layerId, ...(this.#composites.get(layerId) ?? [])];
+  }
+
+  #detach(id: string): void {
+    this.#generation.set(id, (this.#generation.get(id) ?? 0) + 1);
+    for (const [k, v] of this.#inflight) if (v.layerId === id) this.#inflight.delete(k);
+  }
+
+  #registerComposite(compositeId: string): void {
+    for (const member of compositeId.split(',')) {
+      let set = this.#composites.get(member);
+      if (!set) this.#composites.set(member, (set = new Set()));
+      set.add(compositeId);
+    }
   }
 }
