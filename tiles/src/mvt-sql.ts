@@ -23,7 +23,13 @@ export interface TileStatements {
   readonly current: string;
   /** Versioned layers only: the state as of `$4::timestamptz`. */
   readonly asOf?: string;
+  /** Current state at zooms ≤ maxZoom, from the layer's overview table. */
+  readonly overview?: { readonly sql: string; readonly maxZoom: number };
 }
+
+/** Metres per pixel of a 256-px tile at z0 (2π × 6378137 / 256); halves with each zoom. */
+const M_PER_PX_Z0 = 156543.03392804097;
+const pxToMetres = (px: number) => `(${px} * ${M_PER_PX_Z0} / 2 ^ $1::int)`;
 
 /**
  * @param idIsInteger whether the layer's id column is an integer type (MVT feature ids must be
@@ -31,28 +37,60 @@ export interface TileStatements {
  */
 export function compileTileSql(layer: LayerSpec, idIsInteger: boolean, options: MvtOptions = DEFAULT_MVT_OPTIONS): TileStatements {
   const t = layer.table;
+  const g = layer.generalization;
   const bufferUnits = options.bufferUnits;
   const margin = bufferUnits / options.extent;
   const columns = layer.properties.map((p) => `t.${quoteIdent(p.name)}`);
   const idColumn = idIsInteger && !layer.properties.some((p) => p.name === t.idColumn) ? [`t.${quoteIdent(t.idColumn)}`] : [];
   const select = [...idColumn, ...columns].join(', ');
-  const geom = `t.${quoteIdent(t.tileGeometryColumn)}`;
+  const rawGeom = `t.${quoteIdent(t.tileGeometryColumn)}`;
   const idArg = idIsInteger ? `, ${sqlString(t.idColumn)}` : '';
+  // Below full detail: snap to the MVT grid first (so simplification works on what will be
+  // drawn), then simplify by a pixel tolerance. ST_AsMVTGeom repairs what simplification breaks.
+  const grid = `(${M_PER_PX_Z0 * 256} / ${options.extent} / 2 ^ $1::int)`;
+  const geom = g?.simplifyPx
+    ? `CASE WHEN $1::int < ${g.fullDetailZoom} THEN ST_Simplify(ST_SnapToGrid(${rawGeom}, ${grid}), ${pxToMetres(g.simplifyPx)}) ELSE ${rawGeom} END`
+    : rawGeom;
+  const filters: string[] = [];
+  if (g?.minAreaPx) filters.push(`($1::int >= ${g.fullDetailZoom} OR ST_Area(${rawGeom}) >= ${g.minAreaPx} * ${pxToMetres(1)} ^ 2)`);
+  if (g?.minZoomByValue) {
+    const cases = Object.entries(g.minZoomByValue.zooms)
+      .map(([value, z]) => `WHEN ${sqlString(value)} THEN ${Math.trunc(z)}`)
+      .join(' ');
+    filters.push(`CASE t.${quoteIdent(g.minZoomByValue.property)}::text ${cases} ELSE 0 END <= $1::int`);
+  }
   const build = (timeCondition: string) =>
     [
       `SELECT ST_AsMVT(mvt, ${sqlString(layer.id)}, ${options.extent}, 'geom'${idArg})`,
       'FROM (',
       `  SELECT ST_AsMVTGeom(${geom}, ST_TileEnvelope($1, $2, $3), ${options.extent}, ${bufferUnits}, true) AS geom, ${select}`,
       `  FROM ${quoteQualified(t.schema, t.name)} AS t`,
-      `  WHERE ${geom} && ST_TileEnvelope($1, $2, $3, margin => ${margin})${timeCondition}`,
+      `  WHERE ${rawGeom} && ST_TileEnvelope($1, $2, $3, margin => ${margin})${timeCondition}`,
+      ...filters.map((f) => `    AND ${f}`),
       ') AS mvt',
       'WHERE mvt.geom IS NOT NULL',
     ].join('\n');
-  if (layer.temporal !== 'versioned') return { current: build('') };
+  const overview = g?.overview
+    ? {
+        maxZoom: g.overview.maxZoom,
+        sql: [
+          `SELECT ST_AsMVT(mvt, ${sqlString(layer.id)}, ${options.extent}, 'geom')`,
+          'FROM (',
+          `  SELECT ST_AsMVTGeom(ST_Simplify(ST_SnapToGrid(${rawGeom}, ${grid}), ${pxToMetres(0.5)}), ST_TileEnvelope($1, $2, $3), ${options.extent}, ${bufferUnits}, true) AS geom, ${g.overview.properties.map((p) => `t.${quoteIdent(p.name)}`).join(', ')}`,
+          `  FROM ${quoteQualified(t.schema, g.overview.table)} AS t`,
+          `  WHERE ${rawGeom} && ST_TileEnvelope($1, $2, $3, margin => ${margin})`,
+          `    AND t.area_m2 >= ${g.minAreaPx ?? 0} * ${pxToMetres(1)} ^ 2`,
+          ') AS mvt',
+          'WHERE mvt.geom IS NOT NULL',
+        ].join('\n'),
+      }
+    : undefined;
+  if (layer.temporal !== 'versioned') return { current: build(''), ...(overview ? { overview } : {}) };
   return {
     // upper_inf(valid) matches the partial GiST index on current rows.
     current: build(`\n    AND upper_inf(t.${quoteIdent('valid')})`),
     asOf: build(`\n    AND t.${quoteIdent('valid')} @> $4::timestamptz`),
+    ...(overview ? { overview } : {}),
   };
 }
 

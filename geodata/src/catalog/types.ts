@@ -94,6 +94,29 @@ export interface DepartmentRef {
   readonly title: Localized;
 }
 
+/**
+ * Generalisation by zoom (tiles only; features always serve stored geometry). Pixel sizes are
+ * pixels of a 256-px tile at the requested zoom: 1 px ≈ 153 m at z10, 38 m at z12, 2.4 m at z16.
+ */
+export interface Generalization {
+  /** From this zoom on, tiles carry the stored geometry of every feature. */
+  readonly fullDetailZoom: number;
+  /** Below fullDetailZoom, polygons smaller than this many square pixels are dropped. */
+  readonly minAreaPx?: number;
+  /** Below fullDetailZoom, geometry is simplified with this tolerance (after snapping to the grid). */
+  readonly simplifyPx?: number;
+  /**
+   * Thinning by a property: a feature is drawn from the zoom listed for its value on (e.g. road
+   * class, place-name rank). Values not listed are drawn at every zoom of the layer.
+   */
+  readonly minZoomByValue?: { readonly property: string; readonly zooms: Readonly<Record<string, number>> };
+  /**
+   * Zooms up to `maxZoom` are drawn from a pre-built overview table (same schema, columns
+   * `geom_3857` plus `properties`), kept in step with edits by the database itself.
+   */
+  readonly overview?: { readonly table: string; readonly maxZoom: number; readonly properties: readonly PropertySpec[] };
+}
+
 export interface LayerSpec {
   /** URL-safe id: lower case, digits and underscores; also the MVT layer name. */
   readonly id: string;
@@ -114,6 +137,7 @@ export interface LayerSpec {
   readonly visibleByDefault: boolean;
   /** Writable through OGC API Features Part 4 by editors (versioned layers only). */
   readonly editable: boolean;
+  readonly generalization?: Generalization;
 }
 
 export interface ThemeGroup {

@@ -60,6 +60,27 @@ function validateLayer(layer: LayerSpec, at: string): CatalogProblem[] {
     problems.push({ path: `${at}.style.label.property`, message: `"${style.label.property}" is not a published property` });
   if (layer.editable && layer.temporal !== 'versioned')
     problems.push({ path: `${at}.editable`, message: 'only versioned layers can be editable (edits must keep history)' });
+  const g = layer.generalization;
+  if (g) {
+    if (g.fullDetailZoom < zoom.min || g.fullDetailZoom > zoom.max + 1)
+      problems.push({ path: `${at}.generalization.fullDetailZoom`, message: `${g.fullDetailZoom} outside the layer's zooms ${zoom.min}..${zoom.max}` });
+    if (g.minZoomByValue && !names.has(g.minZoomByValue.property))
+      problems.push({ path: `${at}.generalization.minZoomByValue.property`, message: `"${g.minZoomByValue.property}" is not a published property` });
+    for (const [value, z] of Object.entries(g.minZoomByValue?.zooms ?? {})) {
+      if (!Number.isInteger(z) || z < 0 || z > MAX_ZOOM) problems.push({ path: `${at}.generalization.minZoomByValue.zooms.${value}`, message: `${z} outside 0..${MAX_ZOOM}` });
+    }
+    if (g.overview) {
+      if (!IDENT_PATTERN.test(g.overview.table)) problems.push({ path: `${at}.generalization.overview.table`, message: `not a plain identifier: "${g.overview.table}"` });
+      if (g.overview.maxZoom < zoom.min || g.overview.maxZoom >= g.fullDetailZoom)
+        problems.push({ path: `${at}.generalization.overview.maxZoom`, message: `${g.overview.maxZoom} must be within ${zoom.min}..${g.fullDetailZoom - 1}` });
+      g.overview.properties.forEach((p, i) => {
+        if (!IDENT_PATTERN.test(p.name)) problems.push({ path: `${at}.generalization.overview.properties[${i}].name`, message: `not a plain identifier: "${p.name}"` });
+      });
+    }
+    for (const [key, v] of [['minAreaPx', g.minAreaPx], ['simplifyPx', g.simplifyPx]] as const) {
+      if (v !== undefined && !(v >= 0 && v <= 64)) problems.push({ path: `${at}.generalization.${key}`, message: `${v} outside 0..64 px` });
+    }
+  }
   return problems;
 }
 
@@ -129,6 +150,24 @@ export function validateAgainstSchema(catalog: Catalog, live: readonly LiveColum
       if (c && !COMPATIBLE_UDT[p.type].includes(c.udtName))
         problems.push({ path: `${at}.properties[${i}].type`, message: `${p.name} is ${c.udtName} in the database, cannot publish as ${p.type}` });
     });
+    const overview = layer.generalization?.overview;
+    if (overview) {
+      const oq = `${layer.table.schema}.${overview.table}`;
+      const ocols = byTable.get(oq);
+      if (!ocols) problems.push({ path: `${at}.generalization.overview.table`, message: `table ${oq} not found` });
+      else {
+        const og = ocols.get(layer.table.tileGeometryColumn);
+        if (!og || og.srid !== 3857) problems.push({ path: `${at}.generalization.overview.table`, message: `${oq}.${layer.table.tileGeometryColumn} missing or not SRID 3857` });
+        // The overview tile SQL drops parts by their stored area.
+        if (!ocols.has('area_m2')) problems.push({ path: `${at}.generalization.overview.table`, message: `${oq}.area_m2 missing` });
+        overview.properties.forEach((p, i) => {
+          const c = ocols.get(p.name);
+          if (!c) problems.push({ path: `${at}.generalization.overview.properties[${i}]`, message: `column ${p.name} not found in ${oq}` });
+          else if (!COMPATIBLE_UDT[p.type].includes(c.udtName))
+            problems.push({ path: `${at}.generalization.overview.properties[${i}].type`, message: `${p.name} is ${c.udtName} in the database, cannot publish as ${p.type}` });
+        });
+      }
+    }
     if (layer.temporal === 'versioned') {
       const valid = need('valid', `${at}.temporal`);
       if (valid && valid.udtName !== 'tstzrange') problems.push({ path: `${at}.temporal`, message: `valid is ${valid.udtName}, versioned layers need tstzrange` });

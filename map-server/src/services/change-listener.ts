@@ -20,8 +20,7 @@ const PAYLOAD = /^([a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*) (\d+) (\d+)$/;
 export function listenForChanges(databaseUrl: string, plans: Plans, cache: TileCache, logger: Logger): ChangeListener {
   const layersByTable = new Map<string, string[]>();
   for (const p of plans.layers.values()) {
-    const t = `${p.spec.table.schema}.${p.spec.table.name}`;
-    layersByTable.set(t, [...(layersByTable.get(t) ?? []), p.spec.id]);
+    for (const t of p.sourceTables) layersByTable.set(t, [...(layersByTable.get(t) ?? []), p.spec.id]);
   }
   let client: pg.Client | undefined;
   let closed = false;

@@ -80,10 +80,18 @@ function parsePeriod(text: string): Duration | undefined {
   return { years: y!, months: mo!, days: w! * 7 + d!, ms: (h! * 3600 + mi! * 60 + s!) * 1000 };
 }
 
-/** Adds (sign 1) or subtracts (sign -1) a duration in civil (+08:00) calendar terms. */
+/**
+ * Adds (sign 1) or subtracts (sign -1) a duration in civil (+08:00) calendar terms. Months
+ * clamp to the month's last day (03-31 minus P1M is 02-28), as ISO 8601 arithmetic does.
+ */
 function shift(ms: number, p: Duration, sign: 1 | -1): number {
   const d = new Date(ms + CIVIL_OFFSET_MS);
-  d.setUTCFullYear(d.getUTCFullYear() + sign * p.years, d.getUTCMonth() + sign * p.months, d.getUTCDate() + sign * p.days);
+  const months = d.getUTCFullYear() * 12 + d.getUTCMonth() + sign * (p.years * 12 + p.months);
+  const year = Math.floor(months / 12);
+  const month = months - year * 12;
+  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  d.setUTCFullYear(year, month, Math.min(d.getUTCDate(), lastDay));
+  d.setUTCDate(d.getUTCDate() + sign * p.days);
   return d.getTime() - CIVIL_OFFSET_MS + sign * p.ms;
 }
 

@@ -40,7 +40,7 @@ export async function readItems(pool: Pool, plan: FeaturePlan, query: ItemsQuery
   const statement = plan.items.get(itemsKey(b, t))!;
   const bboxValues = query.bbox ? [query.bbox.minLon, query.bbox.minLat, query.bbox.maxLon, query.bbox.maxLat] : [];
   const { rows } = await pool.query<{ matched: number; returned: number; features: string | null }>({
-    name: statement.name,
+    ...(statement.name ? { name: statement.name } : {}),
     text: statement.text,
     values: [query.limit, query.offset, ...bboxValues, ...timeValues(t, query.time)],
   });
@@ -55,7 +55,7 @@ export async function readItems(pool: Pool, plan: FeaturePlan, query: ItemsQuery
 export async function readItem(pool: Pool, plan: FeaturePlan, id: string, time: TimeFilter | undefined): Promise<string | undefined> {
   const t = timeShape(plan, time);
   const statement = plan.item.get(t)!;
-  const { rows } = await pool.query<{ feature: string }>({ name: statement.name, text: statement.text, values: [id, ...timeValues(t, time)] });
+  const { rows } = await pool.query<{ feature: string }>({ ...(statement.name ? { name: statement.name } : {}), text: statement.text, values: [id, ...timeValues(t, time)] });
   return rows[0]?.feature;
 }
 
@@ -75,7 +75,7 @@ export function temporalExtentReader(pool: Pool, plans: ReadonlyMap<string, Feat
       [...plans.values()].map(async (plan) => {
         const s = plan.temporalExtent;
         if (!s) return;
-        const { rows } = await pool.query<{ start: Date | null; end: Date | null }>({ name: s.name, text: s.text });
+        const { rows } = await pool.query<{ start: Date | null; end: Date | null }>(s.text);
         const r = rows[0];
         if (!r?.start) return;
         out.set(plan.layer.spec.id, [isoSeconds(r.start), r.end ? isoSeconds(r.end) : null]);

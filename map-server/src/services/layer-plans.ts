@@ -18,7 +18,9 @@ export interface LayerPlan {
   readonly spec: LayerSpec;
   readonly tileSql: TileStatements;
   /** Prepared-statement names (node-postgres prepares once per connection, then reuses). */
-  readonly tileStatementNames: { readonly current: string; readonly asOf: string };
+  readonly tileStatementNames: { readonly current: string; readonly asOf: string; readonly overview: string };
+  /** Tables whose changes alter this layer's tiles (its own, and its overview's). */
+  readonly sourceTables: readonly string[];
   readonly idIsInteger: boolean;
   /** CRS84 [west, south, east, north] of the layer's data, or undefined when empty. */
   readonly bounds: readonly [number, number, number, number] | undefined;
@@ -86,7 +88,11 @@ export async function compilePlans(pool: Pool, catalog: Catalog): Promise<Plans>
       return {
         spec,
         tileSql: compileTileSql(spec, idIsInteger),
-        tileStatementNames: { current: `tile_${spec.id}`, asOf: `tile_${spec.id}_asof` },
+        tileStatementNames: { current: `tile_${spec.id}`, asOf: `tile_${spec.id}_asof`, overview: `tile_${spec.id}_overview` },
+        sourceTables: [
+          `${spec.table.schema}.${spec.table.name}`,
+          ...(spec.generalization?.overview ? [`${spec.table.schema}.${spec.generalization.overview.table}`] : []),
+        ],
         idIsInteger,
         idType: idIsInteger ? 'integer' : 'string',
         bounds: await layerBounds(pool, spec),

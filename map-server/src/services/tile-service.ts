@@ -8,6 +8,12 @@ const EMPTY = Buffer.alloc(0);
 /** One layer's MVT bytes (empty buffer when no feature falls in the tile). */
 export async function readLayerTile(pool: Pool, plan: LayerPlan, { z, x, y }: TileCoord, asOfMs?: number): Promise<Buffer> {
   const asOf = asOfMs !== undefined ? plan.tileSql.asOf : undefined;
+  const overview = plan.tileSql.overview;
+  // The overview holds the current state only; the past at low zoom is generalised on the fly.
+  if (overview && z <= overview.maxZoom && !asOf) {
+    const r = await pool.query<[Buffer]>({ name: plan.tileStatementNames.overview, text: overview.sql, values: [z, x, y], rowMode: 'array' });
+    return r.rows[0]?.[0] ?? EMPTY;
+  }
   const result = asOf
     ? await pool.query<[Buffer]>({ name: plan.tileStatementNames.asOf, text: asOf, values: [z, x, y, new Date(asOfMs!).toISOString()], rowMode: 'array' })
     : await pool.query<[Buffer]>({ name: plan.tileStatementNames.current, text: plan.tileSql.current, values: [z, x, y], rowMode: 'array' });

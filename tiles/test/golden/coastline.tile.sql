@@ -1,7 +1,7 @@
 -- current
 SELECT ST_AsMVT(mvt, 'coastline', 4096, 'geom', 'id')
 FROM (
-  SELECT ST_AsMVTGeom(t."geom_3857", ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom, t."id", t."name", t."kind"
+  SELECT ST_AsMVTGeom(CASE WHEN $1::int < 12 THEN ST_Simplify(ST_SnapToGrid(t."geom_3857", (40075016.68557849 / 4096 / 2 ^ $1::int)), (0.5 * 156543.03392804097 / 2 ^ $1::int)) ELSE t."geom_3857" END, ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom, t."id", t."name", t."kind"
   FROM "base"."coastline" AS t
   WHERE t."geom_3857" && ST_TileEnvelope($1, $2, $3, margin => 0.015625)
 ) AS mvt

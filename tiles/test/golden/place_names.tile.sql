@@ -4,5 +4,6 @@ FROM (
   SELECT ST_AsMVTGeom(t."geom_3857", ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom, t."id", t."name", t."class", t."rank", t."adcode"
   FROM "base"."place_names" AS t
   WHERE t."geom_3857" && ST_TileEnvelope($1, $2, $3, margin => 0.015625)
+    AND CASE t."rank"::text WHEN '1' THEN 8 WHEN '2' THEN 10 WHEN '3' THEN 12 WHEN '4' THEN 14 WHEN '5' THEN 15 ELSE 0 END <= $1::int
 ) AS mvt
 WHERE mvt.geom IS NOT NULL

@@ -45,6 +45,7 @@ export const baseLayers: readonly LayerSpec[] = [
     drawOrder: 10,
     visibleByDefault: false,
     editable: false,
+    generalization: { fullDetailZoom: 14, minAreaPx: 4, simplifyPx: 0.5 },
   },
   {
     id: 'water_areas',
@@ -69,6 +70,7 @@ export const baseLayers: readonly LayerSpec[] = [
     drawOrder: 20,
     visibleByDefault: true,
     editable: false,
+    generalization: { fullDetailZoom: 13, minAreaPx: 2, simplifyPx: 0.5 },
   },
   {
     id: 'districts',
@@ -95,6 +97,7 @@ export const baseLayers: readonly LayerSpec[] = [
     drawOrder: 5,
     visibleByDefault: true,
     editable: false,
+    generalization: { fullDetailZoom: 12, simplifyPx: 0.5 },
   },
   {
     id: 'towns',
@@ -120,6 +123,7 @@ export const baseLayers: readonly LayerSpec[] = [
     drawOrder: 6,
     visibleByDefault: false,
     editable: false,
+    generalization: { fullDetailZoom: 13, simplifyPx: 0.5 },
   },
   {
     id: 'coastline',
@@ -139,6 +143,7 @@ export const baseLayers: readonly LayerSpec[] = [
     drawOrder: 25,
     visibleByDefault: true,
     editable: false,
+    generalization: { fullDetailZoom: 12, simplifyPx: 0.5 },
   },
   {
     id: 'rivers',
@@ -164,6 +169,7 @@ export const baseLayers: readonly LayerSpec[] = [
     drawOrder: 30,
     visibleByDefault: true,
     editable: false,
+    generalization: { fullDetailZoom: 13, simplifyPx: 0.5, minZoomByValue: { property: 'grade', zooms: { '1': 6, '2': 8, '3': 10, '4': 12 } } },
   },
   {
     id: 'roads',
@@ -201,6 +207,11 @@ export const baseLayers: readonly LayerSpec[] = [
     drawOrder: 40,
     visibleByDefault: true,
     editable: true,
+    generalization: {
+      fullDetailZoom: 14,
+      simplifyPx: 0.5,
+      minZoomByValue: { property: 'class', zooms: { expressway: 8, national: 8, provincial: 9, arterial: 11, secondary: 13, branch: 14 } },
+    },
   },
   {
     id: 'buildings',
@@ -219,7 +230,7 @@ export const baseLayers: readonly LayerSpec[] = [
       { name: 'year_built', type: 'integer', title: { zh: '建成年份', en: 'Year built' } },
       { name: 'district_adcode', type: 'string', title: { zh: '所属县区', en: 'District code' } },
     ],
-    zoom: { min: 13, max: 20 },
+    zoom: { min: 10, max: 20 },
     style: {
       classify: {
         property: 'use',
@@ -239,6 +250,22 @@ export const baseLayers: readonly LayerSpec[] = [
     drawOrder: 50,
     visibleByDefault: true,
     editable: true,
+    // z10–z12 come from urban-area blobs (buildings merged per 1 km cell, see migration 0004):
+    // 10,000+ sub-pixel squares per tile would be 1–2 MB and still unreadable.
+    generalization: {
+      fullDetailZoom: 14,
+      minAreaPx: 0.25,
+      simplifyPx: 0.25,
+      overview: {
+        table: 'buildings_overview',
+        maxZoom: 12,
+        properties: [
+          { name: 'use', type: 'string', title: { zh: '主要用途', en: 'Main use' } },
+          { name: 'building_count', type: 'integer', title: { zh: '建筑数量', en: 'Buildings' } },
+          { name: 'floors_avg', type: 'number', title: { zh: '平均层数', en: 'Average floors' } },
+        ],
+      },
+    },
   },
   {
     id: 'place_names',
@@ -276,5 +303,6 @@ export const baseLayers: readonly LayerSpec[] = [
     drawOrder: 90,
     visibleByDefault: true,
     editable: false,
+    generalization: { fullDetailZoom: 15, minZoomByValue: { property: 'rank', zooms: { '1': 8, '2': 10, '3': 12, '4': 14, '5': 15 } } },
   },
 ];
