@@ -3,3 +3,4 @@ export * from './tile-coord.ts';
 export * from './mvt-sql.ts';
 export { quoteIdent, quoteQualified } from './sql-ident.ts';
 export * from './cache/index.ts';
+export * from './seed/index.ts';

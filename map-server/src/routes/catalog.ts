@@ -40,6 +40,8 @@ export function catalogDocument(plans: Plans, base: string) {
       properties: s.properties,
       minzoom: s.zoom.min,
       maxzoom: s.zoom.max,
+      // From this zoom on tiles carry every feature as stored (seeding relies on it).
+      fullDetailZoom: s.generalization?.fullDetailZoom ?? s.zoom.min,
       style: s.style,
       drawOrder: s.drawOrder,
       visibleByDefault: s.visibleByDefault,
