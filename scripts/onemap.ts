@@ -1,6 +1,8 @@
 /**
  * The `onemap` command line (`npm run onemap -- …`):
  *   onemap tiles seed <layer> --zoom 8-14 [--bbox w,s,e,n] [--server URL] [--concurrency N] [--restart]
+ *   onemap token create --name NAME [--role editor|admin] [--days N]   (prints a new API token once)
+ *   onemap token revoke TOKEN
  *   onemap sample [--if-empty] [--seed N] [--scale X]      (geodata CLI)
  * Environment: PORT / PUBLIC_BASE_URL give the default server; ONEMAP_DATA_DIR the state folder.
  */
@@ -20,6 +22,9 @@ if (group === 'tiles' && command === 'seed') {
     console.error(err instanceof SeedUsageError ? err.message : err);
     process.exit(err instanceof SeedUsageError ? 2 : 1);
   }
+} else if (group === 'token') {
+  const { runTokenCommand } = await import('./lib/token-cli.ts');
+  process.exit(await runTokenCommand(command, rest, process.env['DATABASE_URL']));
 } else {
   await import('../geodata/src/cli.ts');
 }

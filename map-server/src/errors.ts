@@ -58,10 +58,13 @@ export interface ProblemBody {
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
   406: 'Not Acceptable',
   412: 'Precondition Failed',
+  428: 'Precondition Required',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
   500: 'Internal Server Error',
@@ -86,11 +89,24 @@ export function toProblem(err: unknown, instance: string, requestId: string): Pr
   // 57014 query_canceled (statement_timeout), 57P01..57P03 admin shutdown / cannot connect now,
   // 08xxx connection exceptions, 53300 too many connections: the database is busy or away.
   if (pgCode === '57014') return base(503, 'StatementTimeout', 'the query took too long and was cancelled; try a smaller area or later');
+  // 23xxx integrity (NOT NULL, CHECK, unique, exclusion) and 22xxx data exceptions come from
+  // values a client sent; name the constraint or column, never the SQL.
+  if (/^(23|22)/.test(pgCode)) {
+    const e = err as { constraint?: string; column?: string; message?: string };
+    const what = e.constraint ? `constraint ${e.constraint}` : e.column ? `column ${e.column}` : 'a data rule';
+    return base(400, 'ConstraintViolation', `the values violate ${what}${pgCode === '23502' && e.column ? ' (a value is required)' : ''}`, {
+      ...(e.constraint ? { constraint: e.constraint } : {}),
+      ...(e.column ? { property: e.column } : {}),
+    });
+  }
   if (/^(08|57P|53)/.test(pgCode) || ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT'].includes(pgCode))
     return base(503, 'DatabaseUnavailable', 'the database is unavailable; try again shortly');
   if (err instanceof Error && /timeout exceeded when trying to connect|Connection terminated/i.test(err.message))
     return base(503, 'DatabaseUnavailable', 'the database is unavailable; try again shortly');
   const status = typeof err === 'object' && err !== null && 'status' in err ? Number((err as { status: unknown }).status) : 500;
+  const type = typeof err === 'object' && err !== null && 'type' in err ? String((err as { type: unknown }).type) : '';
+  if (status === 400 && (err instanceof SyntaxError || type === 'entity.parse.failed'))
+    return base(400, 'MalformedJson', `the request body is not valid JSON: ${(err as Error).message.slice(0, 200)}`);
   if (status >= 400 && status < 500) {
     // Errors raised by Koa middleware (body too large, malformed JSON) carry status + expose.
     const message = err instanceof Error && (err as { expose?: boolean }).expose ? err.message : TITLES[status] ?? 'Bad Request';

@@ -139,7 +139,10 @@ export function parseDatetime(text: string): TimeFilter {
     endInclusive = false;
   }
   if (start.kind === 'period' && end.kind === 'time') startMs = shift(end.endMs, start.period, -1);
-  if (startMs !== undefined && endMs !== undefined && startMs > endMs)
+  // A date as the end reaches to the end of its day, but the order is judged by its start:
+  // 2024-05-02/2024-05-01 is backwards even though it would cover an empty instant.
+  const endStartMs = end.kind === 'time' ? end.startMs : endMs;
+  if (startMs !== undefined && endStartMs !== undefined && startMs > endStartMs)
     throw new BadRequestError(`datetime interval starts after it ends: "${text.slice(0, 60)}"`, { parameter: 'datetime' });
   return { kind: 'interval', startMs, endMs, endInclusive };
 }
