@@ -13,6 +13,7 @@ import { clientApp } from './middleware/client-app.ts';
 import { errorHandler } from './middleware/errors.ts';
 import { requestId } from './middleware/request-id.ts';
 import { catalogRoutes } from './routes/catalog.ts';
+import { changeRoutes } from './routes/changes.ts';
 import { editRoutes } from './routes/edit.ts';
 import { featuresRoutes } from './routes/features.ts';
 import { openApiRoutes } from './routes/openapi.ts';
@@ -39,7 +40,7 @@ export function createApp(ctx: AppContext): Koa {
     }),
   );
   app.use(clientApp(ctx.config.clientDir));
-  for (const router of [tileRoutes(ctx), catalogRoutes(ctx), featuresRoutes(ctx), openApiRoutes(ctx), editRoutes(ctx)]) {
+  for (const router of [tileRoutes(ctx), catalogRoutes(ctx), featuresRoutes(ctx), openApiRoutes(ctx), editRoutes(ctx), changeRoutes(ctx)]) {
     app.use(router.routes());
     app.use(router.allowedMethods({ throw: false }));
   }
