@@ -17,6 +17,13 @@ function liveFor(layer: LayerSpec): LiveColumn[] {
     { schema: t.schema, table: t.name, column: t.tileGeometryColumn, udtName: 'geometry', geometryType: t.geometryType.toUpperCase(), srid: 3857 },
     { schema: t.schema, table: t.name, column: 'valid', udtName: 'tstzrange' },
     ...layer.properties.map((p) => ({ schema: t.schema, table: t.name, column: p.name, udtName: udt[p.type] })),
+    ...(layer.generalization?.overview
+      ? [
+          { schema: t.schema, table: layer.generalization.overview.table, column: t.tileGeometryColumn, udtName: 'geometry', geometryType: 'POLYGON', srid: 3857 },
+          { schema: t.schema, table: layer.generalization.overview.table, column: 'area_m2', udtName: 'float8' },
+          ...layer.generalization.overview.properties.map((p) => ({ schema: t.schema, table: layer.generalization!.overview!.table, column: p.name, udtName: udt[p.type] })),
+        ]
+      : []),
   ];
 }
 

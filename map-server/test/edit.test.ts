@@ -129,7 +129,7 @@ describe('editing a versioned layer', () => {
     ['a wrongly typed property', { ...building(121.44, 28.66), properties: { ...building(121.44, 28.66).properties, floors: 'many' } }, /floors must be an integer/],
     ['a value its column forbids', { ...building(121.44, 28.66), properties: { ...building(121.44, 28.66).properties, floors: 500 } }, /buildings_floors_check/],
     ['a line on a polygon layer', { ...building(121.44, 28.66), geometry: { type: 'LineString', coordinates: [[121.44, 28.66], [121.45, 28.67]] } }, /takes Polygon or MultiPolygon/],
-    ['an unclosed ring', { ...building(121.44, 28.66), geometry: { type: 'Polygon', coordinates: [[[121.44, 28.66], [121.441, 28.66], [121.441, 28.661], [121.44, 28.661]]] } }, /not valid GeoJSON/],
+    ['an unclosed ring', { ...building(121.44, 28.66), geometry: { type: 'Polygon', coordinates: [[[121.44, 28.66], [121.441, 28.66], [121.441, 28.661], [121.44, 28.661]]] } }, /not a valid GeoJSON Feature: .*(first and last positions|four positions|closed|equivalent)/i],
     ['projected coordinates', { ...building(121.44, 28.66), geometry: square(638834, 3171302) }, /outside lon\/lat range/],
     ['malformed JSON', '{"type":"Feature",', /not valid JSON/],
   ])('rejects %s with 400 naming the problem, and writes nothing', async (_name, body, detail) => {

@@ -2,6 +2,7 @@
  * Vector tiles on the real PostGIS with the full Taizhou sample: decoded with
  * @mapbox/vector-tile and compared with what the database holds.
  */
+import { get as httpGet, type IncomingHttpHeaders } from 'node:http';
 import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
 import pg from 'pg';
@@ -26,6 +27,17 @@ afterAll(async () => {
 async function get(path: string, headers: Record<string, string> = {}) {
   const res = await fetch(`${platform.baseUrl}${path}`, { headers });
   return { res, bytes: Buffer.from(await res.arrayBuffer()) };
+}
+
+/** A GET with exactly these headers (no automatic decompression or cache headers). */
+function rawGet(path: string, headers: Record<string, string>): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    httpGet(`${platform.baseUrl}${path}`, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+    }).on('error', reject);
+  });
 }
 
 function decode(bytes: Buffer): VectorTile {
@@ -108,15 +120,22 @@ describe('vector tiles', () => {
     expect(bytes.length).toBe(0);
   });
 
-  it('revalidates with ETag → 304', async () => {
+  it('revalidates with ETag → 304, per encoding', async () => {
     const path = `/tiles/buildings/${core.z}/${core.x}/${core.y}.mvt`;
-    const first = await get(path);
-    const etag = first.res.headers.get('etag');
-    expect(etag).toMatch(/^(W\/)?".+"$/);
-    expect(first.res.headers.get('cache-control')).toBe('no-cache');
-    const again = await get(path, { 'If-None-Match': etag! });
-    expect(again.res.status).toBe(304);
-    expect(again.bytes.length).toBe(0);
+    for (const encoding of ['br', 'gzip', 'identity']) {
+      const first = await rawGet(path, { 'Accept-Encoding': encoding });
+      const etag = first.headers['etag'] as string;
+      expect(etag).toMatch(/^(W\/)?".+"$/);
+      expect(first.headers['cache-control']).toBe('no-cache');
+      // A browser revalidating sends If-None-Match (fetch() would add Cache-Control: no-cache, which
+      // asks for a full response; node:http sends exactly what a browser cache sends).
+      const again = await rawGet(path, { 'Accept-Encoding': encoding, 'If-None-Match': etag });
+      expect(again.status).toBe(304);
+      expect(again.body.length).toBe(0);
+    }
+    const br = await rawGet(path, { 'Accept-Encoding': 'br' });
+    const gz = await rawGet(path, { 'Accept-Encoding': 'gzip' });
+    expect(br.headers['etag']).not.toBe(gz.headers['etag']);
   });
 
   it('gzips when asked and the bytes decode to the same tile', async () => {

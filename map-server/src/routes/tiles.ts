@@ -53,6 +53,8 @@ export function tileRoutes(ctx: AppContext): Router {
       return;
     }
     koa.type = MVT_TYPE;
+    // koa's `fresh` only compares validators on a 2xx status.
+    koa.status = 200;
     if (!tile.etag) {
       // Uncached (TILE_CACHE=off): hash and let koa-compress negotiate.
       koa.set('ETag', `W/"${createHash('sha1').update(tile.raw).digest('base64url')}"`);
