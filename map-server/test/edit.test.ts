@@ -70,6 +70,7 @@ describe('editing a versioned layer', () => {
 
     const now = await call('GET', `/collections/buildings/items/${fid}`);
     expect(now.json.properties.floors).toBe(5);
+    expect(now.etag).toBe(patched.etag);
     const past = await call('GET', `/collections/buildings/items/${fid}?datetime=${encodeURIComponent(beforeEdit)}`);
     expect(past.json.properties.floors).toBe(3);
 

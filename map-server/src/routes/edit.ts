@@ -69,10 +69,10 @@ export function editRoutes({ pool, plans, config, tileCache }: AppContext): Rout
     return { pool, cache: tileCache, plan, sql, actor, comment: q.comment, requestId: String(koa.state['requestId'] ?? ''), clientIp: koa.ip || undefined };
   };
   const respondFeature = async (koa: Context, layerId: string, fid: number, gid: number) => {
-    const feature = await readItem(pool, featurePlans.get(layerId)!, String(fid), undefined);
+    const found = await readItem(pool, featurePlans.get(layerId)!, String(fid), undefined);
     koa.set('ETag', `"${gid}"`);
     koa.type = GEOJSON_TYPE;
-    koa.body = featureText(feature!, featureLinks(base, layerId, String(fid), undefined));
+    koa.body = featureText(found!.feature, featureLinks(base, layerId, String(fid), undefined));
   };
 
   router.post('/collections/:collectionId/items', parseBody, async (koa) => {

@@ -87,10 +87,12 @@ export function featuresRoutes({ pool, plans, config }: AppContext): Router {
     const time = q.datetime !== undefined ? parseDatetime(q.datetime) : undefined;
     const notFound = () => new NotFoundError('NotFound', `collection "${plan.layer.spec.id}" has no feature "${featureId.slice(0, 80)}"${q.datetime !== undefined ? ` at ${q.datetime}` : ''}`);
     if (plan.layer.idIsInteger ? !INTEGER_ID.test(featureId) : featureId.includes('\u0000')) throw notFound();
-    const feature = await readItem(pool, plan, featureId, time);
-    if (feature === undefined) throw notFound();
+    const found = await readItem(pool, plan, featureId, time);
+    if (found === undefined) throw notFound();
+    // The version id of a versioned feature is its ETag: editors send it back in If-Match.
+    if (found.version !== undefined) koa.set('ETag', `"${found.version}"`);
     koa.type = GEOJSON_TYPE;
-    koa.body = featureText(feature, featureLinks(base, plan.layer.spec.id, featureId, q.datetime));
+    koa.body = featureText(found.feature, featureLinks(base, plan.layer.spec.id, featureId, q.datetime));
   });
 
   return router;

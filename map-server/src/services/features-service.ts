@@ -52,11 +52,11 @@ export async function readItems(pool: Pool, plan: FeaturePlan, query: ItemsQuery
  * One feature's GeoJSON text, or undefined when absent. `id` must already be valid for the id
  * column's type (the route turns a non-integer id of an integer layer into a 404).
  */
-export async function readItem(pool: Pool, plan: FeaturePlan, id: string, time: TimeFilter | undefined): Promise<string | undefined> {
+export async function readItem(pool: Pool, plan: FeaturePlan, id: string, time: TimeFilter | undefined): Promise<{ feature: string; version?: number } | undefined> {
   const t = timeShape(plan, time);
   const statement = plan.item.get(t)!;
-  const { rows } = await pool.query<{ feature: string }>({ ...(statement.name ? { name: statement.name } : {}), text: statement.text, values: [id, ...timeValues(t, time)] });
-  return rows[0]?.feature;
+  const { rows } = await pool.query<{ feature: string; version?: number }>({ ...(statement.name ? { name: statement.name } : {}), text: statement.text, values: [id, ...timeValues(t, time)] });
+  return rows[0];
 }
 
 /** `[start, end]` as RFC 3339 UTC strings, `null` for an open end (OGC 17-069r4 §7.14.1 extent). */

@@ -150,7 +150,8 @@ export function compileItemSql(spec: LayerSpec, idIsInteger: boolean, time: Time
   const id = quoteIdent(spec.table.idColumn);
   const where = [`t.${id} = $1::${idIsInteger ? 'bigint' : 'text'}`, ...whereClauses(spec, 'none', time, 2)];
   return [
-    `SELECT ${featureText(spec, 't')} AS feature`,
+    // Versioned layers also return the version id: it is the feature's ETag for If-Match.
+    `SELECT ${featureText(spec, 't')} AS feature${spec.temporal === 'versioned' ? ', t.gid AS version' : ''}`,
     `FROM ${quoteQualified(spec.table.schema, spec.table.name)} AS t`,
     `WHERE ${where.join('\n  AND ')}`,
     ...(spec.temporal === 'versioned' ? [`ORDER BY lower(t.${VALID}) DESC`] : []),
