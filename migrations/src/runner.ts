@@ -31,8 +31,10 @@ export function readMigrations(dir: string): MigrationFile[] {
     const sql = readFileSync(join(dir, entry), 'utf8');
     files.push({ version: Number(m[1]), name: m[2]!, sql, checksum: createHash('sha256').update(sql).digest('hex') });
   }
+  // Numbers leave room between themes (e.g. 0010–0019 hydrology) so work on several themes can
+  // proceed at once; what matters is that they are unique and only ever appended.
   files.forEach((f, i) => {
-    if (f.version !== i + 1) throw new MigrationError(`migrations must be numbered 1..n without gaps; found ${f.version} at position ${i + 1}`);
+    if (i > 0 && f.version === files[i - 1]!.version) throw new MigrationError(`two migrations are numbered ${f.version}`);
   });
   return files;
 }
@@ -65,6 +67,11 @@ export async function migrate(client: ClientBase, files: readonly MigrationFile[
       const file = files.find((f) => f.version === row.version);
       if (!file) problems.push(`migration ${row.version} (${row.name}) is applied but its file is missing`);
       else if (file.checksum !== row.checksum) problems.push(`migration ${file.version}_${file.name}.sql was edited after it was applied (checksum differs); add a new migration instead`);
+    }
+    const latest = rows.length ? rows[rows.length - 1]!.version : 0;
+    for (const file of files) {
+      if (!known.has(file.version) && file.version < latest)
+        problems.push(`migration ${file.version}_${file.name}.sql is numbered below the latest applied (${latest}); migrations are append-only, renumber it above ${latest}`);
     }
     if (problems.length) throw new MigrationError(problems.join('\n'));
     const applied: string[] = [];

@@ -61,8 +61,17 @@ describe('migration runner', () => {
     expect(ledger.rows.map((r) => r.version)).toEqual([1]);
   });
 
-  it('rejects gaps and badly named files', () => {
-    expect(() => readMigrations(folder({ '0001_a.sql': '', '0003_c.sql': '' }))).toThrow(/without gaps/);
+  it('rejects duplicate numbers and badly named files', () => {
+    expect(() => readMigrations(folder({ '0001_a.sql': '', '0001_b.sql': '' }))).toThrow(/two migrations are numbered 1/);
     expect(() => readMigrations(folder({ '1_a.sql': '' }))).toThrow(/0001_name/);
+  });
+
+  it('allows gaps between themes but refuses a file numbered below the latest applied', async () => {
+    const dir = folder({ '0001_a.sql': 'CREATE TABLE t1 (id int);', '0010_b.sql': 'CREATE TABLE t10 (id int);' });
+    expect((await migrate(client, readMigrations(dir))).applied).toEqual(['0001_a', '0010_b']);
+    writeFileSync(join(dir, '0005_late.sql'), 'CREATE TABLE t5 (id int);');
+    await expect(migrate(client, readMigrations(dir))).rejects.toThrow(/numbered below the latest applied/);
+    const { rows } = await client.query(`SELECT to_regclass('public.t5') AS t5`);
+    expect(rows[0].t5).toBeNull();
   });
 });
