@@ -15,9 +15,13 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
-import { startTestPlatform } from '../support/platform.ts';
+import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { createPool } from '../../src/db.ts';
+import { createApiToken } from '../../src/services/auth-tokens.ts';
 
 const TEST_TIMEOUT_MS = 60_000;
+/** Drawing, saving and reloading tiles take a few round trips more than the other tests. */
+const EDIT_TIMEOUT_MS = 120_000;
 const CLIENT_INDEX = fileURLToPath(new URL('../../../map-client/dist/index.html', import.meta.url));
 
 /** The 椒江 urban core at a street zoom (buildings from z13 on), closer for clicking one, and the whole city. */
@@ -46,7 +50,7 @@ type Rgb = readonly [number, number, number];
 interface StyleHintLike {
   readonly fill?: string;
   readonly stroke?: string;
-  readonly classify?: { readonly classes: readonly { readonly color: string }[] };
+  readonly classify?: { readonly classes: readonly { readonly value: string | number; readonly color: string }[] };
 }
 interface CatalogLike {
   readonly layers: readonly { readonly id: string; readonly style: StyleHintLike }[];
@@ -57,9 +61,11 @@ interface HooksLike {
   renderCount: number;
   firstRenderMs?: number;
   lastError?: string;
+  /** The time cursor of the last complete frame (epoch ms), null for now. */
+  drawnTime?: number | null;
 }
 
-let platform: { baseUrl: string; close(): Promise<void> };
+let platform: TestPlatform;
 let browser: Browser;
 let catalog: CatalogLike;
 /** Problems seen by any page: uncaught errors, console errors, HTTP errors. */
@@ -247,6 +253,221 @@ describe('map client in headless Chromium', () => {
     await page.close();
   }, TEST_TIMEOUT_MS);
 
+  it('moves the time cursor: fewer buildings in 1990, t= in the URL, and back to now restores them', async () => {
+    const page = await openMap(`${URBAN_QUERY}`);
+    const tileQueries = recordTileQueries(page, 'buildings');
+    const colours = { buildings: classColours('buildings') };
+    const now = await countColours(page, colours);
+    expect(new URL(page.url()).searchParams.get('t')).toBeNull();
+
+    const t1990 = Date.parse('1990-07-01T00:00:00+08:00');
+    await page.getByTestId('time-input').fill('1990-07-01T00:00');
+    await waitForDrawnTime(page, t1990);
+    await page.waitForFunction(() => new URLSearchParams(location.search).get('t') === '1990-07-01T00:00');
+    await waitForIdle(page);
+    const past = await countColours(page, colours);
+    console.log(`[e2e] building pixels now ${now.matches['buildings']}, at 1990-07-01 ${past.matches['buildings']}`);
+    // The 椒江 core grew mostly after 1990: far fewer footprints are drawn.
+    expect(past.matches['buildings']!).toBeLessThan(now.matches['buildings']! * 0.6);
+    expect(past.matches['buildings']!).toBeGreaterThan(0);
+    // Versioned tiles were asked for as of that instant, in Beijing time.
+    expect(tileQueries).toContain('datetime=1990-07-01T00%3A00%3A00%2B08%3A00');
+    expect(await page.getByTestId('time-label').textContent()).toBe('1990-07-01 00:00');
+
+    // A step button moves by a calendar year.
+    await page.getByTestId('time-step-year-forward').click();
+    await waitForDrawnTime(page, Date.parse('1991-07-01T00:00:00+08:00'));
+    await page.waitForFunction(() => new URLSearchParams(location.search).get('t') === '1991-07-01T00:00');
+
+    // "Now" drops t= and the buildings come back.
+    await page.getByTestId('time-now').click();
+    await waitForDrawnTime(page, null);
+    await page.waitForFunction(() => !new URLSearchParams(location.search).has('t'));
+    await waitForIdle(page);
+    const again = await countColours(page, colours);
+    expect(again.matches['buildings']!).toBeGreaterThan(now.matches['buildings']! * 0.9);
+    await page.close();
+  }, TEST_TIMEOUT_MS);
+
+  it('restores the time cursor from the URL', async () => {
+    const page = await openMap(`${URBAN_QUERY}&t=2001-03-15T09:30`);
+    await waitForDrawnTime(page, Date.parse('2001-03-15T09:30:00+08:00'));
+    expect(await page.getByTestId('time-label').textContent()).toBe('2001-03-15 09:30');
+    await page.waitForTimeout(400); // longer than the URL writer's debounce
+    expect(new URL(page.url()).searchParams.get('t')).toBe('2001-03-15T09:30');
+    await page.close();
+  }, TEST_TIMEOUT_MS);
+
+  it('opens a building\'s history from its popup; a version moves the time cursor to its start', async () => {
+    const page = await openMap(`${CLOSE_QUERY}`);
+    const popup = await openBuildingPopup(page);
+    await popup.getByTestId('identify-history').click();
+    const panel = page.getByTestId('history-panel');
+    const versions = panel.getByTestId('history-version');
+    await versions.first().waitFor({ state: 'visible', timeout: 10_000 });
+    expect(await versions.count()).toBeGreaterThanOrEqual(1);
+    const text = (await panel.textContent()) ?? '';
+    expect(text).toContain('版本');
+    expect(text).toContain('修改人');
+    expect(text).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2} 至 /);
+    // The oldest version was the creation, with the building's use among its values.
+    expect((await versions.last().textContent()) ?? '').toMatch(/新建[\s\S]*用途/);
+
+    // Clicking the oldest version shows the map as of its start: t= is its validFrom.
+    const fid = /#(\d+)/.exec((await panel.locator('.side-panel-subtitle').textContent()) ?? '')?.[1];
+    const history = (await (await fetch(`${platform.baseUrl}/collections/buildings/items/${fid}/history`)).json()) as { versions: { validFrom: string }[] };
+    const validFrom = Date.parse(history.versions[0]!.validFrom);
+    await versions.last().locator('.version-head').click();
+    await waitForDrawnTime(page, validFrom);
+    await page.waitForFunction((expected) => new URLSearchParams(location.search).get('t') === expected, shanghaiWallTime(validFrom));
+    await expect.poll(() => versions.last().getAttribute('class')).toContain('version-shown');
+    await page.getByTestId('history-close').click();
+    await panel.waitFor({ state: 'detached' });
+    await page.close();
+  }, TEST_TIMEOUT_MS);
+
+  it('draws a new building, saves it with an editor token, and finds it in the API and on the map', async () => {
+    const pool = createPool({ databaseUrl: platform.databaseUrl, poolMax: 2, statementTimeoutMs: 10_000 });
+    const token = await createApiToken(pool, 'e2e-editor', 'editor', 1).finally(() => pool.end());
+    const page = await openMap(`${CLOSE_QUERY}`);
+    const map = await page.getByTestId('map').boundingBox();
+    if (!map) throw new Error('map element has no box');
+    // A patch of empty ground, with margin, so the new footprint neither overlaps nor snaps.
+    const spot = await emptySquare(page, 72);
+    expect(spot, 'an empty 72 px square in the view').not.toBeNull();
+    const [cx, cy] = spot!;
+    const half = 18;
+    const corners: [number, number][] = [
+      [cx - half, cy - half],
+      [cx + half, cy - half],
+      [cx + half, cy + half],
+      [cx - half, cy + half],
+    ];
+
+    await page.getByTestId('edit-toggle').click();
+    await page.getByTestId('edit-token').fill(token);
+    expect(await page.evaluate(() => sessionStorage.getItem('onemap.editToken'))).toBe(token);
+    expect(page.url()).not.toContain(token);
+    await page.getByTestId('edit-draw').click();
+    await page.getByTestId('edit-hint').waitFor({ state: 'visible' });
+    for (const [x, y] of corners) await page.mouse.click(map.x + x, map.y + y);
+    // Clicking the first vertex again closes the ring.
+    await page.mouse.click(map.x + corners[0]![0], map.y + corners[0]![1]);
+    const form = page.getByTestId('edit-form');
+    await form.waitFor({ state: 'visible', timeout: 10_000 });
+    await page.getByTestId('edit-field-name').fill('端到端测试楼');
+    await page.getByTestId('edit-field-use').selectOption('commercial');
+    await page.getByTestId('edit-field-floors').fill('3');
+    await page.getByTestId('edit-field-height_m').fill('10.5');
+    await page.getByTestId('edit-field-year_built').fill('2026');
+    await page.getByTestId('edit-field-district_adcode').fill('331002');
+    await page.getByTestId('edit-comment').fill('e2e 新建');
+    const rendered = await renderCount(page);
+    await page.getByTestId('edit-save').click();
+    const notice = page.getByTestId('edit-notice');
+    await notice.waitFor({ state: 'visible', timeout: 15_000 });
+    const fid = await notice.getAttribute('data-feature-id');
+    expect(fid).toMatch(/^\d+$/);
+
+    // The API has it, where it was drawn, with who and why in its history.
+    const feature = (await (await fetch(`${platform.baseUrl}/collections/buildings/items/${fid}`)).json()) as {
+      properties: Record<string, unknown>;
+      geometry: { coordinates: number[][][] | number[][][][] };
+    };
+    expect(feature.properties).toMatchObject({ name: '端到端测试楼', use: 'commercial', floors: 3, height_m: 10.5, year_built: 2026, district_adcode: '331002' });
+    const lonLats = (JSON.stringify(feature.geometry.coordinates).match(/-?\d+\.\d+/g) ?? []).map(Number);
+    const lons = lonLats.filter((_, i) => i % 2 === 0);
+    const lats = lonLats.filter((_, i) => i % 2 === 1);
+    const centre = [(Math.min(...lons) + Math.max(...lons)) / 2, (Math.min(...lats) + Math.max(...lats)) / 2];
+    await page.mouse.move(map.x + cx, map.y + cy);
+    const readout = page.getByTestId('coordinates-geographic');
+    await expect.poll(() => readout.textContent()).toMatch(/121\.\d{6}°E/);
+    const [, lon, lat] = /(\d+\.\d+)°E, (\d+\.\d+)°N/.exec((await readout.textContent()) ?? '') ?? [];
+    // One pixel at z17 is about 1 m (1e-5°); the square's centre is within a few.
+    expect(Math.abs(centre[0]! - Number(lon))).toBeLessThan(5e-5);
+    expect(Math.abs(centre[1]! - Number(lat))).toBeLessThan(5e-5);
+    const history = (await (await fetch(`${platform.baseUrl}/collections/buildings/items/${fid}/history`)).json()) as {
+      versions: { changedBy: string; comment: string | null }[];
+    };
+    expect(history.versions).toHaveLength(1);
+    expect(history.versions[0]).toMatchObject({ changedBy: 'e2e-editor', comment: 'e2e 新建' });
+
+    // And the map draws it from fresh tiles, in the commercial colour.
+    await page.waitForFunction((n) => (window as unknown as { __onemap: HooksLike }).__onemap.renderCount > n, rendered);
+    await waitForIdle(page);
+    const commercial = hex(hintOf('buildings').classify!.classes.find((c) => c.value === 'commercial')!.color);
+    const inside = await shareOfColour(page, [cx - half + 4, cy - half + 4, cx + half - 4, cy + half - 4], commercial);
+    console.log(`[e2e] new building ${fid}: ${(inside * 100).toFixed(0)}% of its square drawn in the commercial colour`);
+    expect(inside).toBeGreaterThan(0.8);
+
+    // Edit it from its popup: one more floor, then its history shows 3 → 4.
+    await page.mouse.click(map.x + cx, map.y + cy);
+    const popup = page.getByTestId('identify-popup');
+    await popup.waitFor({ state: 'visible' });
+    await popup.getByTestId('identify-edit').click();
+    await form.waitFor({ state: 'visible', timeout: 10_000 });
+    await page.getByTestId('edit-field-floors').fill('4');
+    await page.getByTestId('edit-comment').fill('加一层');
+    await page.getByTestId('edit-save').click();
+    await expect.poll(() => notice.textContent(), { timeout: 15_000 }).toContain(`已保存要素 #${fid}`);
+    const edited = (await (await fetch(`${platform.baseUrl}/collections/buildings/items/${fid}/history`)).json()) as {
+      versions: { properties: Record<string, unknown>; changedProperties: string[] }[];
+    };
+    expect(edited.versions.map((v) => v.properties['floors'])).toEqual([3, 4]);
+    expect(edited.versions[1]!.changedProperties).toEqual(['floors']);
+    await page.close();
+  }, EDIT_TIMEOUT_MS);
+
+  it('reports the buildings added between two dates in colour, with counts, and clears them', async () => {
+    const page = await openMap(`${URBAN_QUERY}`);
+    await page.getByTestId('changes-toggle').click();
+    const panel = page.getByTestId('change-panel');
+    await panel.waitFor({ state: 'visible' });
+    await page.getByTestId('change-layer').selectOption('buildings');
+    await page.getByTestId('change-from').fill('2000-01-01');
+    await page.getByTestId('change-to').fill('2020-12-31');
+    await page.getByTestId('change-in-view').check();
+    await page.getByTestId('change-run').click();
+    await page.getByTestId('change-result').waitFor({ state: 'visible', timeout: 30_000 });
+    const added = Number(await page.getByTestId('change-count-added').getAttribute('data-count'));
+    console.log(`[e2e] buildings 2000-01-01 → 2020-12-31 in view: ${added} added`);
+    expect(added).toBeGreaterThan(0);
+    await waitForIdle(page);
+    const green = [hex('#1e9e3e')];
+    const shown = await countColours(page, { added: green });
+    expect(shown.matches['added']!).toBeGreaterThan(500);
+
+    await page.getByTestId('change-clear').click();
+    await page.getByTestId('change-result').waitFor({ state: 'detached' });
+    await waitForIdle(page);
+    const cleared = await countColours(page, { added: green });
+    expect(cleared.matches['added']!).toBeLessThan(shown.matches['added']! * 0.05);
+    await page.close();
+  }, TEST_TIMEOUT_MS);
+
+  it('shows the land-cover transition table between the two surveys', async () => {
+    // West of the urban core, where cropland, forest and built-up land meet.
+    const page = await openMap('center=121.30000,28.66000&zoom=12.00&layers=land_cover');
+    await page.getByTestId('changes-toggle').click();
+    await page.getByTestId('change-layer').selectOption('land_cover');
+    await page.getByTestId('change-from').fill('2020-01-01');
+    await page.getByTestId('change-to').fill('2024-01-01');
+    await page.getByTestId('change-in-view').check();
+    await page.getByTestId('change-run').click();
+    const table = page.getByTestId('transition-table');
+    await table.waitFor({ state: 'visible', timeout: 30_000 });
+    const text = (await table.textContent()) ?? '';
+    expect(text).toContain('地类转移矩阵');
+    expect(text).toContain('合计');
+    expect(await table.locator('tbody tr').count()).toBeGreaterThan(1);
+    // Some area changed class between the 2019 and the 2023 survey.
+    const offDiagonal = await table.locator('td[data-from]').evaluateAll((cells) =>
+      cells.filter((c) => c.getAttribute('data-from') !== c.getAttribute('data-to') && (c.textContent ?? '').trim() !== '').length,
+    );
+    expect(offDiagonal).toBeGreaterThan(0);
+    await page.close();
+  }, TEST_TIMEOUT_MS);
+
   it('loaded every page without errors', () => {
     expect(problems).toEqual([]);
   });
@@ -265,7 +486,8 @@ async function openMap(query: string, options: BrowserContextOptions = { viewpor
   page.on('response', (response) => {
     if (response.status() >= 400) problems.push(`HTTP ${response.status()} ${response.url()}`);
   });
-  page.on('close', () => void context.close());
+  // The browser may already be closing (afterAll): a rejected close is not a test failure.
+  page.on('close', () => void context.close().catch(() => undefined));
   // The function is serialised into the page (it must not close over anything in Node).
   await page.addInitScript(`window.__composeMap = ${composeMapInPage.toString()};`);
   const started = Date.now();
@@ -465,4 +687,94 @@ async function horizontalOverflow(page: Page): Promise<string[]> {
     }
     return offenders;
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Time, history, editing and change report helpers
+
+/** Waits until the map has completely drawn the time cursor `time` (epoch ms; null = now). */
+async function waitForDrawnTime(page: Page, time: number | null): Promise<void> {
+  await page.waitForFunction((t) => (window as unknown as { __onemap: HooksLike }).__onemap.drawnTime === t, time, { timeout: 30_000 });
+}
+
+/** The query strings of the tile requests of `layerId` made by the page from now on. */
+function recordTileQueries(page: Page, layerId: string): string[] {
+  const queries: string[] = [];
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.pathname.startsWith(`/tiles/${layerId}/`) && url.search) queries.push(url.search.slice(1));
+  });
+  return queries;
+}
+
+/** `2015-06-01T08:00[:ss[.SSS]]`: an instant as the client writes it in `t=` (UTC+8). */
+function shanghaiWallTime(ms: number): string {
+  const iso = new Date(ms + 8 * 3_600_000).toISOString(); // 2015-06-01T08:00:00.000Z
+  const [date, time] = iso.slice(0, -1).split('T') as [string, string];
+  const [hm, sec = '00.000'] = [time.slice(0, 5), time.slice(6)];
+  if (sec === '00.000') return `${date}T${hm}`;
+  return sec.endsWith('.000') ? `${date}T${hm}:${sec.slice(0, 2)}` : `${date}T${hm}:${sec}`;
+}
+
+/** Clicks buildings until one's popup opens (a label may sit on top of the first ones). */
+async function openBuildingPopup(page: Page) {
+  const candidates = await interiorPixels(page, classColours('buildings'), 12);
+  const popup = page.getByTestId('identify-popup');
+  for (const [x, y] of candidates) {
+    const box = await page.getByTestId('map').boundingBox();
+    if (!box) throw new Error('map element has no box');
+    await page.mouse.click(box.x + x, box.y + y);
+    try {
+      await popup.waitFor({ state: 'visible', timeout: 3000 });
+    } catch {
+      continue;
+    }
+    if ((await popup.locator('h2').textContent()) === '建筑物') return popup;
+  }
+  throw new Error('no click on a building opened its popup');
+}
+
+/**
+ * The centre (CSS px from the map's top-left) of a `size` × `size` square where nothing opaque is
+ * drawn (no building, road or label; the translucent district fill does not count), away from
+ * the map's edges and the floating controls in its top right corner; null when there is none.
+ */
+async function emptySquare(page: Page, size: number): Promise<[number, number] | null> {
+  return page.evaluate((size) => {
+    const image = (window as unknown as E2eWindow).__composeMap();
+    const { width, height, data } = image;
+    const opaque = (x: number, y: number) => data[(y * width + x) * 4 + 3]! > 200;
+    const step = 8;
+    for (let y = Math.floor(height * 0.35); y + size < height - 30; y += step) {
+      for (let x = 40; x + size < width * 0.6; x += step) {
+        let empty = true;
+        for (let dy = 0; dy < size && empty; dy += 2) {
+          for (let dx = 0; dx < size && empty; dx += 2) empty = !opaque(x + dx, y + dy);
+        }
+        if (empty) return [x + size / 2, y + size / 2] as [number, number];
+      }
+    }
+    return null;
+  }, size);
+}
+
+/** Share of the pixels of a map rectangle [x0, y0, x1, y1] (CSS px) within a few levels of `colour`. */
+async function shareOfColour(page: Page, rect: readonly [number, number, number, number], colour: Rgb): Promise<number> {
+  return page.evaluate(
+    ({ rect, colour }) => {
+      const image = (window as unknown as E2eWindow).__composeMap();
+      const [x0, y0, x1, y1] = rect.map(Math.round) as [number, number, number, number];
+      let hits = 0;
+      let total = 0;
+      for (let y = y0; y <= y1; y++) {
+        for (let x = x0; x <= x1; x++) {
+          const i = (y * image.width + x) * 4;
+          total += 1;
+          if (Math.abs(image.data[i]! - colour[0]) <= 8 && Math.abs(image.data[i + 1]! - colour[1]) <= 8 && Math.abs(image.data[i + 2]! - colour[2]) <= 8) hits += 1;
+        }
+      }
+      return hits / total;
+    },
+    { rect, colour },
+  );
 }
