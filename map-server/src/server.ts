@@ -2,11 +2,12 @@
  * Boots the platform's HTTP process from a config: pool, compiled plans, app, listener, and a
  * graceful close (stop accepting, finish in-flight requests, close the pool).
  */
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
-import { catalog } from '@onemap/geodata/catalog';
+import { catalog as defaultCatalog, type Catalog } from '@onemap/geodata/catalog';
 import { createApp } from './app.ts';
+import { fastTileHandler } from './fast-tiles.ts';
 import { redactUrl, type Config } from './config.ts';
 import { createPool } from './db.ts';
 import { compilePlans } from './services/layer-plans.ts';
@@ -19,10 +20,18 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, logger: Logger = pino({ level: config.logLevel })): Promise<RunningServer> {
+export interface ServerOptions {
+  /**
+   * The layer catalogue to serve instead of the platform's own (tests serve other datasets,
+   * such as the OGC CQL2 test data, through the same boot-time validation and compilation).
+   */
+  readonly catalog?: Catalog;
+}
+
+export async function startServer(config: Config, logger: Logger = pino({ level: config.logLevel }), options: ServerOptions = {}): Promise<RunningServer> {
   const pool = createPool(config);
   try {
-    const plans = await compilePlans(pool, catalog);
+    const plans = await compilePlans(pool, options.catalog ?? defaultCatalog);
     const { tileCache: tc } = config;
     const tileCache =
       tc.kind === 'off'
@@ -32,8 +41,14 @@ export async function startServer(config: Config, logger: Logger = pino({ level:
           });
     const listener = tileCache ? listenForChanges(config.databaseUrl, plans, tileCache, logger) : undefined;
     await listener?.ready;
-    const app = createApp({ config, pool, plans, logger, tileCache });
-    const server = app.listen(config.port, config.host);
+    const ctx = { config, pool, plans, logger, tileCache };
+    const app = createApp(ctx);
+    const koa = app.callback();
+    const fast = fastTileHandler(ctx, logger);
+    const server = createServer((req, res) => {
+      if (!fast(req, res)) void koa(req, res);
+    });
+    server.listen(config.port, config.host);
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);
       server.once('error', reject);
