@@ -3,6 +3,7 @@ import type { TileCache } from '@onemap/tiles';
 import type { Config } from './config.ts';
 import type { Pool } from './db.ts';
 import type { Plans } from './services/layer-plans.ts';
+import type { Metrics } from './services/metrics.ts';
 
 /** Everything a route needs, passed in (house style §9): no module-level singletons. */
 export interface AppContext {
@@ -12,4 +13,5 @@ export interface AppContext {
   readonly logger: Logger;
   /** Absent when TILE_CACHE=off. */
   readonly tileCache: TileCache | undefined;
+  readonly metrics: Metrics;
 }

@@ -99,7 +99,8 @@ export function toProblem(err: unknown, instance: string, requestId: string): Pr
       ...(e.column ? { property: e.column } : {}),
     });
   }
-  if (/^(08|57P|53)/.test(pgCode) || ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT'].includes(pgCode))
+  // 55000 here: "database is not currently accepting connections" (maintenance); 3D000: gone.
+  if (/^(08|57P|53)/.test(pgCode) || pgCode === '55000' || pgCode === '3D000' || ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT'].includes(pgCode))
     return base(503, 'DatabaseUnavailable', 'the database is unavailable; try again shortly');
   if (err instanceof Error && /timeout exceeded when trying to connect|Connection terminated/i.test(err.message))
     return base(503, 'DatabaseUnavailable', 'the database is unavailable; try again shortly');

@@ -31,7 +31,7 @@ export function pickEncoding(acceptEncoding: string | undefined): Encoding {
   return ok('br') ? 'br' : ok('gzip') ? 'gzip' : 'identity';
 }
 
-export function fastTileHandler({ plans, pool, tileCache }: AppContext, logger: Logger): (req: IncomingMessage, res: ServerResponse) => boolean {
+export function fastTileHandler({ plans, pool, tileCache, metrics }: AppContext, logger: Logger): (req: IncomingMessage, res: ServerResponse) => boolean {
   return (req, res) => {
     if (req.method !== 'GET' || !tileCache) return false;
     const m = PLAIN_TILE.exec(req.url ?? '');
@@ -49,6 +49,8 @@ export function fastTileHandler({ plans, pool, tileCache }: AppContext, logger: 
       if (z >= plan.spec.zoom.min && z <= plan.spec.zoom.max && !layers.includes(plan)) layers.push(plan);
     }
     if (!layers.length || ids.length > 32) return false;
+    const started = performance.now();
+    res.once('finish', () => metrics.observeRequest('tiles', 'GET', res.statusCode, (performance.now() - started) / 1000));
     void readTile(pool, tileCache, layers, { z, x, y }).then(
       ({ tile, status }) => {
         const headers: Record<string, string> = {

@@ -8,6 +8,7 @@ import { pino, type Logger } from 'pino';
 import { catalog as defaultCatalog, type Catalog } from '@onemap/geodata/catalog';
 import { createApp } from './app.ts';
 import { fastTileHandler } from './fast-tiles.ts';
+import { createMetrics } from './services/metrics.ts';
 import { redactUrl, type Config } from './config.ts';
 import { createPool } from './db.ts';
 import { compilePlans } from './services/layer-plans.ts';
@@ -41,7 +42,7 @@ export async function startServer(config: Config, logger: Logger = pino({ level:
           });
     const listener = tileCache ? listenForChanges(config.databaseUrl, plans, tileCache, logger) : undefined;
     await listener?.ready;
-    const ctx = { config, pool, plans, logger, tileCache };
+    const ctx = { config, pool, plans, logger, tileCache, metrics: createMetrics(pool, tileCache) };
     const app = createApp(ctx);
     const koa = app.callback();
     const fast = fastTileHandler(ctx, logger);
