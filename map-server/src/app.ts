@@ -15,6 +15,7 @@ import { requestId } from './middleware/request-id.ts';
 import { catalogRoutes } from './routes/catalog.ts';
 import { changeRoutes } from './routes/changes.ts';
 import { editRoutes } from './routes/edit.ts';
+import { opsRoutes } from './routes/ops.ts';
 import { featuresRoutes } from './routes/features.ts';
 import { openApiRoutes } from './routes/openapi.ts';
 import { tileRoutes } from './routes/tiles.ts';
@@ -27,7 +28,7 @@ export function createApp(ctx: AppContext): Koa {
   app.silent = true; // errors are logged by the error middleware, with the request id
   app.use(requestId());
   app.use(errorHandler(ctx.logger));
-  app.use(accessLog(ctx.logger));
+  app.use(accessLog(ctx.logger, ctx.metrics));
   app.use(cors({ origin: '*', exposeHeaders: ['ETag', 'X-Request-Id', 'Content-Crs', 'Server-Timing', 'X-Tile-Cache'] }));
   app.use(
     compress({
@@ -40,7 +41,7 @@ export function createApp(ctx: AppContext): Koa {
     }),
   );
   app.use(clientApp(ctx.config.clientDir));
-  for (const router of [tileRoutes(ctx), catalogRoutes(ctx), featuresRoutes(ctx), openApiRoutes(ctx), editRoutes(ctx), changeRoutes(ctx)]) {
+  for (const router of [tileRoutes(ctx), catalogRoutes(ctx), featuresRoutes(ctx), openApiRoutes(ctx), editRoutes(ctx), changeRoutes(ctx), opsRoutes(ctx, ctx.metrics)]) {
     app.use(router.routes());
     app.use(router.allowedMethods({ throw: false }));
   }
