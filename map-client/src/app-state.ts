@@ -197,9 +197,11 @@ export function setPanelOpen(state: AppState, panelOpen: boolean): AppState {
 
 /**
  * Moves the time cursor (clamped to the slider's range; at or past `nowMs` it becomes "now").
- * Reaching now stops playback.
+ * Reaching now stops playback. While a feature is drawn or edited the map stays at now: edits
+ * apply to the current version, and drawing over the past would mislead.
  */
 export function setTime(state: AppState, time: number | null, nowMs: number): AppState {
+  if (state.edit.mode !== 'idle') return state;
   const next = clampCursor(time, nowMs);
   const playing = state.playing && next !== null;
   if (next === state.time && playing === state.playing) return state;
@@ -207,6 +209,7 @@ export function setTime(state: AppState, time: number | null, nowMs: number): Ap
 }
 
 export function setPlaying(state: AppState, playing: boolean): AppState {
+  if (playing && state.edit.mode !== 'idle') return state;
   return state.playing === playing ? state : { ...state, playing };
 }
 

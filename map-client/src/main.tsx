@@ -25,6 +25,7 @@ import { controlPlayback } from './playback.ts';
 import { createStore } from './store.ts';
 import { installTestHooks, recordRenderComplete } from './test-hooks.ts';
 import { readEditToken } from './token-storage.ts';
+import { clampCursor } from './time-cursor.ts';
 import { parseUrlState } from './url-state.ts';
 import { mirrorStateInUrl } from './url-sync.ts';
 import { App } from './components/app.tsx';
@@ -33,8 +34,10 @@ import { App } from './components/app.tsx';
 const NARROW_QUERY = '(max-width: 640px)';
 
 const catalogRequest = fetchCatalog();
+const restored = parseUrlState(window.location.search);
 const store = createStore(
-  initialState(parseUrlState(window.location.search), {
+  // A hand-edited t= in the future is now; one before the range starts at its start.
+  initialState({ ...restored, time: clampCursor(restored.time, Date.now()) }, {
     panelOpen: !window.matchMedia(NARROW_QUERY).matches,
     editToken: readEditToken(),
   }),
@@ -55,6 +58,9 @@ const controller = createMapController({
   },
   onDrawEnd: (geometry) => store.update((s) => drawFinished(s, geometry)),
   onGeometryEdited: (geometry) => store.update((s) => geometryEdited(s, geometry)),
+  onEditingSynced: (mode) => {
+    hooks.editMode = mode;
+  },
 });
 
 mirrorStateInUrl(store);

@@ -25,7 +25,7 @@ import type { CatalogDocument } from './catalog-document.ts';
 import type { ChangeReport } from './change-api.ts';
 import type { ChangeLayer } from './change-layer.ts';
 import type * as ChangeLayerModule from './change-layer.ts';
-import { currentEditLayer } from './edit-state.ts';
+import { currentEditLayer, type EditMode } from './edit-state.ts';
 import type { Geometry } from './feature-api.ts';
 import { geometryKind } from './layer-style.ts';
 import type { MapEditing } from './map-editing.ts';
@@ -46,6 +46,8 @@ export interface MapEvents {
   onDrawEnd(geometry: Geometry): void;
   /** The draft's vertices were moved (lon/lat). */
   onGeometryEdited(geometry: Geometry): void;
+  /** The editing interactions now on the map match this mode (they load on first use). */
+  onEditingSynced(mode: EditMode): void;
 }
 
 export interface MapController {
@@ -225,6 +227,7 @@ export function createMapController(events: MapEvents): MapController {
     }
     const layer = state.catalog ? currentEditLayer(state) : undefined;
     editing.sync(state.edit, layer, layer ? (state.dataRevision[layer.id] ?? 0) : 0);
+    events.onEditingSynced(state.edit.mode);
   }
 
   function syncChangeReport(state: AppState) {

@@ -32,6 +32,7 @@ import type { EditState } from './edit-state.ts';
 import type { Geometry as GeoJsonGeometry } from './feature-api.ts';
 import { itemsInBboxUrl } from './feature-api.ts';
 import { geometryKind } from './layer-style.ts';
+import { parseWktPoint } from './wkt-point.ts';
 
 export interface EditingEvents {
   onDrawEnd(geometry: GeoJsonGeometry): void;
@@ -86,15 +87,6 @@ const DRAFT_STYLE = [
 const PROBLEM_STYLE = new Style({
   image: new RegularShape({ points: 4, radius: 9, radius2: 0, angle: Math.PI / 4, stroke: new Stroke({ color: '#c0392b', width: 3 }) }),
 });
-
-/** `POINT(121.4 28.6)` (the server's invalid-geometry location) → lon/lat. */
-export function parseWktPoint(text: string | undefined): [number, number] | undefined {
-  const m = /POINT\s*\(\s*(-?[\d.eE+-]+)\s+(-?[\d.eE+-]+)/i.exec(text ?? '');
-  if (!m) return undefined;
-  const lon = Number(m[1]);
-  const lat = Number(m[2]);
-  return Number.isFinite(lon) && Number.isFinite(lat) ? [lon, lat] : undefined;
-}
 
 export function createMapEditing(map: OlMap, events: EditingEvents): MapEditing {
   const draftSource = new VectorSource<Feature<Geometry>>();

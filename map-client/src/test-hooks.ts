@@ -17,6 +17,11 @@ export interface OnemapTestHooks {
    * first. A test that moves the cursor waits for this instead of sleeping.
    */
   drawnTime?: number | null;
+  /**
+   * The edit mode the map's interactions are in (Draw, Modify and Snap load on first use, a
+   * moment after the toolbar switches mode); a test waits for it before clicking vertices.
+   */
+  editMode?: 'idle' | 'drawing' | 'editing';
 }
 
 declare global {

@@ -77,6 +77,9 @@ describe('edit state', () => {
     state = startDrawing(state, 'buildings');
     expect(state).toMatchObject({ time: null, playing: false, selection: null });
     expect(state.edit).toMatchObject({ mode: 'drawing', layerId: 'buildings', toolbarOpen: true });
+    // And it stays at now while the edit is in progress.
+    expect(setTime(state, t('2000-01-01T00:00'), NOW)).toBe(state);
+    expect(setPlaying(state, true)).toBe(state);
   });
 
   it('opens an empty form for a drawn geometry, keeps values through a failure, and bumps the revision on success', () => {

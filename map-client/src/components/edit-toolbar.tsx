@@ -1,173 +1,42 @@
 /**
- * The edit toolbar (编辑), shown while an editable layer is visible: the layer to edit, the editor
- * token (kept in sessionStorage), "new" (draw), and while editing the property form generated from
- * the catalogue with save, delete (confirmed) and cancel. Server problems are shown here: 412
- * "changed by someone else" with a reload, 401 token, 400 invalid values or geometry.
- * The map side (Draw, Modify, Snap) follows the same state through the map controller.
+ * The edit toolbar (编辑), shown while an editable layer is visible. Collapsed it is one button,
+ * so a viewer is not in the way; expanded, the editing controls (edit-panel.tsx, with the
+ * property form and the requests) load on first use.
  */
+import { lazy, Suspense } from 'react';
 import type { AppState } from '../app-state.ts';
-import type { ApiProblem } from '../api-problem.ts';
-import { findLayer } from '../catalog-document.ts';
-import { deleteDraft, reloadDraft, saveDraft } from '../edit-actions.ts';
-import {
-  askDelete,
-  cancelEdit,
-  chooseEditLayer,
-  currentEditLayer,
-  dismissEditMessages,
-  editableVisibleLayers,
-  setEditToken,
-  setEditToolbarOpen,
-  startDrawing,
-} from '../edit-state.ts';
-import { localize, translate, type Lang } from '../i18n.ts';
-import { geometryKind } from '../layer-style.ts';
+import { currentEditLayer, setEditToolbarOpen } from '../edit-state.ts';
+import { translate } from '../i18n.ts';
 import type { Store } from '../store.ts';
 import { useStore } from '../store.ts';
-import { writeEditToken } from '../token-storage.ts';
-import { EditForm } from './edit-form.tsx';
-import { ProblemText } from './problem-text.tsx';
+
+const EditPanel = lazy(() => import('./edit-panel.tsx').then((m) => ({ default: m.EditPanel })));
 
 export function EditToolbar({ store }: { readonly store: Store<AppState> }) {
   const lang = useStore(store, (s) => s.lang);
-  const edit = useStore(store, (s) => s.edit);
-  const catalog = useStore(store, (s) => s.catalog);
-  const visible = useStore(store, (s) => s.visible);
-  // Derived from the slices above (selectors must not build new arrays).
-  const state = store.getState();
-  const layers = catalog && visible ? editableVisibleLayers(state) : [];
-  const layer = catalog && visible ? currentEditLayer(state) : undefined;
-  if (!layer) return null;
-
-  const toggle = (
-    <button
-      type="button"
-      className="edit-toggle"
-      aria-expanded={edit.toolbarOpen}
-      aria-controls="edit-toolbar-body"
-      data-testid="edit-toggle"
-      onClick={() => store.update((s) => setEditToolbarOpen(s, !s.edit.toolbarOpen))}
-    >
-      <span aria-hidden="true">✎</span> {translate(lang, 'editFeature')}
-    </button>
-  );
-  if (!edit.toolbarOpen) {
-    return (
-      <section className="edit-toolbar edit-collapsed" aria-label={translate(lang, 'editToolbar')} data-testid="edit-toolbar">
-        {toggle}
-      </section>
-    );
-  }
-
-  const draftLayer = edit.draft && catalog ? findLayer(catalog, edit.draft.layerId) : undefined;
-  const kind = geometryKind(layer.geometryType);
+  const open = useStore(store, (s) => s.edit.toolbarOpen);
+  // The layer to edit, by id (a primitive, so the selector is stable).
+  const layerId = useStore(store, (s) => (s.catalog && s.visible ? (currentEditLayer(s)?.id ?? null) : null));
+  if (!layerId) return null;
   return (
-    <section className="edit-toolbar" aria-label={translate(lang, 'editToolbar')} data-testid="edit-toolbar">
+    <section className={open ? 'edit-toolbar' : 'edit-toolbar edit-collapsed'} aria-label={translate(lang, 'editToolbar')} data-testid="edit-toolbar">
       <div className="edit-row">
-        {toggle}
-        <label className="edit-field-inline">
-          <span>{translate(lang, 'editLayer')}</span>
-          <select
-            value={layer.id}
-            disabled={edit.mode !== 'idle' || layers.length < 2}
-            data-testid="edit-layer"
-            onChange={(event) => {
-              const id = event.currentTarget.value;
-              store.update((s) => chooseEditLayer(s, id));
-            }}
-          >
-            {layers.map((l) => (
-              <option key={l.id} value={l.id}>
-                {localize(l.title, lang)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="edit-field-inline">
-          <span>{translate(lang, 'editToken')}</span>
-          <input
-            type="password"
-            autoComplete="off"
-            spellCheck={false}
-            placeholder={translate(lang, 'editTokenPlaceholder')}
-            value={edit.token}
-            data-testid="edit-token"
-            onChange={(event) => {
-              const token = event.currentTarget.value;
-              writeEditToken(token.trim());
-              store.update((s) => setEditToken(s, token));
-            }}
-          />
-        </label>
-        <button type="button" className="edit-primary" disabled={edit.mode !== 'idle' || edit.busy !== null} data-testid="edit-draw" onClick={() => store.update((s) => startDrawing(s, layer.id))}>
-          {translate(lang, 'drawNew')}
+        <button
+          type="button"
+          className="edit-toggle"
+          aria-expanded={open}
+          aria-controls="edit-panel"
+          data-testid="edit-toggle"
+          onClick={() => store.update((s) => setEditToolbarOpen(s, !s.edit.toolbarOpen))}
+        >
+          <span aria-hidden="true">✎</span> {translate(lang, 'editFeature')}
         </button>
-      </div>
-      <div id="edit-toolbar-body">
-        {edit.mode === 'drawing' && (
-          <p className="edit-hint" role="status" data-testid="edit-hint">
-            {translate(lang, kind === 'line' ? 'drawLineHint' : 'drawPolygonHint')}{' '}
-            <button type="button" className="link-button" data-testid="edit-cancel" onClick={() => store.update(cancelEdit)}>
-              {translate(lang, 'cancel')}
-            </button>
-          </p>
-        )}
-        {edit.busy === 'loading' && <p className="edit-hint" role="status">{translate(lang, 'editLoading')}</p>}
-        {edit.mode === 'editing' && edit.draft && draftLayer && (
-          <EditForm
-            store={store}
-            layer={draftLayer}
-            draft={edit.draft}
-            lang={lang}
-            busy={edit.busy}
-            confirmingDelete={edit.confirmingDelete}
-            rejectedProperty={edit.problem?.property}
-            onSave={() => void saveDraft(store)}
-            onCancel={() => store.update(cancelEdit)}
-            onAskDelete={(confirming) => store.update((s) => askDelete(s, confirming))}
-            onDelete={() => void deleteDraft(store)}
-          />
-        )}
-        {edit.problem && (
-          <div className="edit-message edit-problem" role="alert" data-testid="edit-problem" data-status={edit.problem.status}>
-            <strong>{problemTitle(edit.problem, lang)}</strong> {edit.problem.code !== 'NoToken' && <ProblemText problem={edit.problem} lang={lang} />}
-            <span className="edit-message-actions">
-              {edit.problem.status === 412 && (
-                <button type="button" className="link-button" data-testid="edit-reload" onClick={() => void reloadDraft(store)}>
-                  {translate(lang, 'editReload')}
-                </button>
-              )}
-              <button type="button" className="link-button" onClick={() => store.update(dismissEditMessages)}>
-                {translate(lang, 'dismiss')}
-              </button>
-            </span>
-          </div>
-        )}
-        {edit.notice && (
-          <div className="edit-message edit-notice" role="status" data-testid="edit-notice" data-feature-id={String(edit.notice.featureId)}>
-            {translate(lang, edit.notice.message, { id: String(edit.notice.featureId) })}
-            <button type="button" className="link-button" onClick={() => store.update(dismissEditMessages)}>
-              {translate(lang, 'dismiss')}
-            </button>
-          </div>
+        {open && (
+          <Suspense fallback={null}>
+            <EditPanel store={store} />
+          </Suspense>
         )}
       </div>
     </section>
   );
-}
-
-/** The headline of a failed write, by what the user can do about it. */
-function problemTitle(problem: ApiProblem, lang: Lang): string {
-  if (problem.code === 'NoToken') return translate(lang, 'needToken');
-  switch (problem.status) {
-    case 401:
-    case 403:
-      return translate(lang, 'editUnauthorized');
-    case 412:
-      return translate(lang, 'editConflict');
-    case 400:
-      return translate(lang, 'editInvalid');
-    default:
-      return translate(lang, 'editFailed');
-  }
 }

@@ -13,7 +13,6 @@ import type { AppState, Selection } from '../app-state.ts';
 import { openHistory, setSelection } from '../app-state.ts';
 import type { CatalogLayer } from '../catalog-document.ts';
 import { findLayer } from '../catalog-document.ts';
-import { beginEditFeature } from '../edit-actions.ts';
 import { fetchFeature } from '../feature-api.ts';
 import { localize, translate } from '../i18n.ts';
 import { formatPropertyValue, hasValue } from '../property-format.ts';
@@ -67,7 +66,7 @@ export function IdentifyPopup({ store, container }: { readonly store: Store<AppS
             {translate(lang, 'history')}
           </button>
           {layer.editable && atTime.status !== 'absent' && (
-            <button type="button" className="link-button" data-testid="identify-edit" onClick={() => void beginEditFeature(store, layer.id, featureId)}>
+            <button type="button" className="link-button" data-testid="identify-edit" onClick={() => void import('../edit-actions.ts').then((m) => m.beginEditFeature(store, layer.id, featureId))}>
               {translate(lang, 'editFeature')}
             </button>
           )}

@@ -4,6 +4,7 @@
  */
 import type { ApiProblem } from '../api-problem.ts';
 import { translate, type Lang } from '../i18n.ts';
+import { formatWktPoint } from '../wkt-point.ts';
 
 export function ProblemText({ problem, lang }: { readonly problem: ApiProblem; readonly lang: Lang }) {
   if (problem.reason) {
@@ -13,7 +14,7 @@ export function ProblemText({ problem, lang }: { readonly problem: ApiProblem; r
         {problem.location && (
           <>
             {' · '}
-            {translate(lang, 'invalidLocation')}: {problem.location}
+            {translate(lang, 'invalidLocation')}: {formatWktPoint(problem.location)}
           </>
         )}
       </span>

@@ -3,10 +3,11 @@
  * input (Beijing time), step buttons, play/pause and "now". Every control dispatches a
  * transition; the map controller redraws versioned layers and the URL follows (`t=`).
  *
- * The slider commits when released (or on a key), not on every pixel of a drag: each committed
- * time is a new set of tile requests. While dragging, the label shows the time under the thumb.
+ * The slider commits on its native `change` event (thumb released, or a key pressed), not on
+ * every pixel of a drag: each committed time is a new set of tile requests. While dragging, the
+ * label shows the time under the thumb.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { AppState } from '../app-state.ts';
 import { setPlaying, setTime } from '../app-state.ts';
 import { translate, type Lang, type MessageKey } from '../i18n.ts';
@@ -37,31 +38,46 @@ export function TimeBar({ store }: { readonly store: Store<AppState> }) {
   const time = useStore(store, (s) => s.time);
   const playing = useStore(store, (s) => s.playing);
   const hasVersioned = useStore(store, (s) => s.catalog?.layers.some((l) => l.temporal === 'versioned') ?? false);
+  // Edits apply to the current version: the cursor stays at now while one is in progress.
+  const editing = useStore(store, (s) => s.edit.mode !== 'idle');
   const nowMs = useNow();
   /** Slider position (days from the range start) while dragging, before it is committed. */
   const [dragDays, setDragDays] = useState<number | null>(null);
   /** Text typed into the date-time input while it is incomplete. */
   const [typed, setTyped] = useState<string | null>(null);
+  const sliderRef = useRef<HTMLInputElement>(null);
+
+  // React's onChange is the `input` event (every pixel); the native `change` is the commit.
+  useEffect(() => {
+    const slider = sliderRef.current;
+    if (!slider) return undefined;
+    const commit = () => {
+      setDragDays(null);
+      const days = Number(slider.value);
+      const max = Number(slider.max);
+      const current = store.getState().time;
+      const currentDays = current === null ? max : Math.round((current - TIME_RANGE_START_MS) / DAY_MS);
+      // Unmoved (a click on the thumb): keep the exact cursor rather than its day.
+      if (days === currentDays) return;
+      store.update((s) => setTime(s, days >= max ? null : TIME_RANGE_START_MS + days * DAY_MS, Date.now()));
+    };
+    slider.addEventListener('change', commit);
+    return () => slider.removeEventListener('change', commit);
+  }, [store, hasVersioned]);
+
   if (!hasVersioned) return null;
 
   const maxDays = Math.floor((nowMs - TIME_RANGE_START_MS) / DAY_MS);
   const cursorDays = time === null ? maxDays : Math.min(maxDays, Math.round((time - TIME_RANGE_START_MS) / DAY_MS));
   const shownDays = dragDays ?? cursorDays;
-  const daysToTime = (days: number) => (days >= maxDays ? null : TIME_RANGE_START_MS + days * DAY_MS);
-  const shownTime = dragDays === null ? time : daysToTime(dragDays);
+  const shownTime = dragDays === null ? time : dragDays >= maxDays ? null : TIME_RANGE_START_MS + dragDays * DAY_MS;
   const commitTime = (next: number | null) => store.update((s) => setTime(s, next, Date.now()));
-  const commitDrag = () => {
-    if (dragDays === null) return;
-    setDragDays(null);
-    // Unmoved (a click on the thumb): keep the exact cursor rather than its day.
-    if (dragDays !== cursorDays) commitTime(daysToTime(dragDays));
-  };
   const step = (unit: StepUnit, count: number) => store.update((s) => setTime(s, stepCursor(s.time, unit, count, Date.now()), Date.now()));
   const label = shownTime === null ? translate(lang, 'timeLive') : formatDisplay(shownTime);
   const inputValue = typed ?? formatWallTime(time ?? nowMs).slice(0, 16);
 
   return (
-    <section className={time === null ? 'time-bar' : 'time-bar time-past'} aria-label={translate(lang, 'timeBar')} data-testid="time-bar">
+    <fieldset className={time === null ? 'time-bar' : 'time-bar time-past'} aria-label={translate(lang, 'timeBar')} disabled={editing} data-testid="time-bar">
       <button
         type="button"
         className="time-play"
@@ -79,6 +95,7 @@ export function TimeBar({ store }: { readonly store: Store<AppState> }) {
         ))}
       </div>
       <input
+        ref={sliderRef}
         type="range"
         className="time-slider"
         min={0}
@@ -89,9 +106,7 @@ export function TimeBar({ store }: { readonly store: Store<AppState> }) {
         aria-valuetext={label}
         data-testid="time-slider"
         onChange={(event) => setDragDays(Number(event.currentTarget.value))}
-        onPointerUp={commitDrag}
-        onKeyUp={commitDrag}
-        onBlur={commitDrag}
+        onBlur={() => setDragDays(null)}
       />
       <div className="time-steps" role="group">
         {[...STEPS].reverse().map(({ unit, key }) => (
@@ -128,7 +143,7 @@ export function TimeBar({ store }: { readonly store: Store<AppState> }) {
       <output className="time-label" aria-live="polite" data-testid="time-label">
         {label}
       </output>
-    </section>
+    </fieldset>
   );
 }
 

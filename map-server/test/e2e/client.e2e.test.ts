@@ -63,6 +63,8 @@ interface HooksLike {
   lastError?: string;
   /** The time cursor of the last complete frame (epoch ms), null for now. */
   drawnTime?: number | null;
+  /** The edit mode the map's interactions are in. */
+  editMode?: string;
 }
 
 let platform: TestPlatform;
@@ -260,6 +262,17 @@ describe('map client in headless Chromium', () => {
     const now = await countColours(page, colours);
     expect(new URL(page.url()).searchParams.get('t')).toBeNull();
 
+    // Moving the slider a third of the way along (1980 → now) draws the mid-1990s.
+    const slider = await page.getByTestId('time-slider').boundingBox();
+    if (!slider) throw new Error('the time slider has no box');
+    await page.mouse.click(slider.x + slider.width / 3, slider.y + slider.height / 2);
+    await page.waitForFunction(() => /^199\d-/.test(new URLSearchParams(location.search).get('t') ?? ''));
+    await page.waitForFunction(() => typeof (window as unknown as { __onemap: HooksLike }).__onemap.drawnTime === 'number');
+    await waitForIdle(page);
+    const slid = await countColours(page, colours);
+    console.log(`[e2e] slider at ${new URL(page.url()).searchParams.get('t')}: building pixels ${slid.matches['buildings']}`);
+    expect(slid.matches['buildings']!).toBeLessThan(now.matches['buildings']! * 0.8);
+
     const t1990 = Date.parse('1990-07-01T00:00:00+08:00');
     await page.getByTestId('time-input').fill('1990-07-01T00:00');
     await waitForDrawnTime(page, t1990);
@@ -350,6 +363,8 @@ describe('map client in headless Chromium', () => {
     expect(page.url()).not.toContain(token);
     await page.getByTestId('edit-draw').click();
     await page.getByTestId('edit-hint').waitFor({ state: 'visible' });
+    // The Draw interaction loads on first use: wait until it is on the map.
+    await page.waitForFunction(() => (window as unknown as { __onemap: HooksLike }).__onemap.editMode === 'drawing');
     for (const [x, y] of corners) await page.mouse.click(map.x + x, map.y + y);
     // Clicking the first vertex again closes the ring.
     await page.mouse.click(map.x + corners[0]![0], map.y + corners[0]![1]);
