@@ -128,6 +128,7 @@ describe('editing a versioned layer', () => {
     ['a self-intersecting polygon', { ...building(121.44, 28.66), geometry: { type: 'Polygon', coordinates: [[[121.44, 28.66], [121.441, 28.661], [121.441, 28.66], [121.44, 28.661], [121.44, 28.66]]] } }, /Self-intersection at POINT/],
     ['an unknown property', { ...building(121.44, 28.66), properties: { ...building(121.44, 28.66).properties, colour: 'red' } }, /unknown property colour/],
     ['a wrongly typed property', { ...building(121.44, 28.66), properties: { ...building(121.44, 28.66).properties, floors: 'many' } }, /floors must be an integer/],
+    ['a missing required property', { ...building(121.44, 28.66), properties: { use: 'residential', floors: 2, height_m: 6 } }, /required property missing: district_adcode/],
     ['a value its column forbids', { ...building(121.44, 28.66), properties: { ...building(121.44, 28.66).properties, floors: 500 } }, /buildings_floors_check/],
     ['a line on a polygon layer', { ...building(121.44, 28.66), geometry: { type: 'LineString', coordinates: [[121.44, 28.66], [121.45, 28.67]] } }, /takes Polygon or MultiPolygon/],
     ['an unclosed ring', { ...building(121.44, 28.66), geometry: { type: 'Polygon', coordinates: [[[121.44, 28.66], [121.441, 28.66], [121.441, 28.661], [121.44, 28.661]]] } }, /not a valid GeoJSON Feature: .*(first and last positions|four positions|closed|equivalent)/i],
@@ -200,6 +201,15 @@ describe('change reports', () => {
     expect(byId.get(a.json.id)).toBe('changed');
     expect(byId.get(b.json.id)).toBe('removed');
     expect(byId.get(c.json.id)).toBe('added');
+  });
+
+  it('does not report a re-surveyed but unchanged land-cover patch as changed', async () => {
+    const r = await call('GET', '/changes/land_cover?from=2020&to=2024&bbox=121.0,28.5,121.5,28.8&limit=20000');
+    expect(r.status).toBe(200);
+    const changed = r.json.features.features.filter((f: { properties: { change: string } }) => f.properties.change === 'changed');
+    for (const f of changed) expect(f.properties.geometryChanged || f.properties.changedProperties.length > 0).toBe(true);
+    for (const f of changed) expect(f.properties.changedProperties).not.toContain('survey_year');
+    expect(r.json.summary.changed).toBeLessThan(2000);
   });
 
   it('builds a land-cover transition matrix that sums to the study area', async () => {

@@ -35,6 +35,13 @@ export interface PropertySpec {
   readonly name: string;
   readonly type: PropertyType;
   readonly title: Localized;
+  /** The database refuses features without it (NOT NULL); forms mark it, queryables list it. */
+  readonly required?: boolean;
+  /**
+   * Bookkeeping, not an attribute of the thing itself (e.g. the survey a land-cover patch was
+   * recorded in): a new value alone is not a change in change reports.
+   */
+  readonly bookkeeping?: boolean;
 }
 
 /** One class of a categorised style; also one legend row. */

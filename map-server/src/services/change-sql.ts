@@ -27,6 +27,9 @@ export function compileChangeSql(spec: LayerSpec): ChangeStatements {
   const id = quoteIdent(t.idColumn);
   const geom = quoteIdent(t.geometryColumn);
   const props = `jsonb_build_object(${spec.properties.map((p) => `'${p.name}', ${quoteIdent(p.name)}`).join(', ')})`;
+  // Bookkeeping properties (the survey a patch was recorded in) do not make a change by themselves.
+  const ignored = spec.properties.filter((p) => p.bookkeeping).map((p) => `'${p.name}'`);
+  const keyFilter = ignored.length ? ` AND e.key NOT IN (${ignored.join(', ')})` : '';
   const build = (areaCond: string) => `
 WITH a AS (SELECT ${id} AS fid, gid, ${props} AS props, ${geom} AS geom FROM ${table} WHERE valid @> $1::timestamptz${areaCond}),
      b AS (SELECT ${id} AS fid, gid, ${props} AS props, ${geom} AS geom FROM ${table} WHERE valid @> $2::timestamptz${areaCond}),
@@ -36,7 +39,7 @@ WITH a AS (SELECT ${id} AS fid, gid, ${props} AS props, ${geom} AS geom FROM ${t
               coalesce(b.props, a.props) AS props,
               coalesce(b.geom, a.geom) AS geom,
               CASE WHEN a.fid IS NOT NULL AND b.fid IS NOT NULL
-                   THEN ARRAY(SELECT e.key FROM jsonb_each(b.props) e WHERE e.value IS DISTINCT FROM a.props -> e.key ORDER BY e.key) END AS changed_properties,
+                   THEN ARRAY(SELECT e.key FROM jsonb_each(b.props) e WHERE e.value IS DISTINCT FROM a.props -> e.key${keyFilter} ORDER BY e.key) END AS changed_properties,
               CASE WHEN a.fid IS NOT NULL AND b.fid IS NOT NULL THEN ST_AsBinary(a.geom) <> ST_AsBinary(b.geom) END AS geometry_changed
          FROM a FULL JOIN b ON a.fid = b.fid
         WHERE a.fid IS NULL OR b.fid IS NULL OR a.gid <> b.gid

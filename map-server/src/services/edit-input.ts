@@ -98,7 +98,10 @@ export function parseFeatureInput(spec: LayerSpec, body: unknown): FeatureInput 
   if (errors.length) throw new BadRequestError(`not a valid GeoJSON Feature: ${errors.slice(0, 5).join('; ')}`, { errors: errors.slice(0, 20) });
   const f = body as { geometry: unknown; properties: unknown };
   if (f.geometry === null) throw new BadRequestError(`layer ${spec.id} needs a geometry`, { property: 'geometry' });
-  return { geometry: checkGeometry(spec, f.geometry), properties: checkProperties(spec, f.properties) };
+  const properties = checkProperties(spec, f.properties);
+  const missing = spec.properties.filter((p) => p.required && (properties[p.name] === undefined || properties[p.name] === null)).map((p) => p.name);
+  if (missing.length) throw new BadRequestError(`required propert${missing.length > 1 ? 'ies' : 'y'} missing: ${missing.join(', ')}`, { property: missing[0], missing });
+  return { geometry: checkGeometry(spec, f.geometry), properties };
 }
 
 /** A merge patch for update. */
@@ -109,5 +112,7 @@ export function parseFeaturePatch(spec: LayerSpec, body: unknown): FeaturePatch 
   if (stray.length) throw new BadRequestError(`unknown member(s) ${stray.join(', ')} in the patch`, { members: stray });
   const b = body as { geometry?: unknown; properties?: unknown };
   if (b.geometry === null) throw new BadRequestError(`layer ${spec.id} needs a geometry; it cannot be removed`, { property: 'geometry' });
+  const cleared = spec.properties.filter((p) => p.required && b.properties && typeof b.properties === 'object' && (b.properties as Record<string, unknown>)[p.name] === null);
+  if (cleared.length) throw new BadRequestError(`required property ${cleared[0]!.name} cannot be cleared`, { property: cleared[0]!.name });
   return { ...(b.geometry !== undefined ? { geometry: checkGeometry(spec, b.geometry) } : {}), properties: checkProperties(spec, b.properties) };
 }

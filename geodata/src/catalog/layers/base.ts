@@ -18,10 +18,10 @@ export const baseLayers: readonly LayerSpec[] = [
     temporal: 'versioned',
     table: baseTable('land_cover', 'fid', 'MultiPolygon'),
     properties: [
-      { name: 'class_code', type: 'string', title: { zh: '分类码', en: 'Class code' } },
+      { name: 'class_code', type: 'string', title: { zh: '分类码', en: 'Class code' }, required: true },
       { name: 'class_name', type: 'string', title: { zh: '类别', en: 'Class' } },
-      { name: 'survey_year', type: 'integer', title: { zh: '普查年度', en: 'Survey year' } },
-      { name: 'area_m2', type: 'number', title: { zh: '面积(平方米)', en: 'Area (m²)' } },
+      { name: 'survey_year', type: 'integer', title: { zh: '普查年度', en: 'Survey year' }, required: true, bookkeeping: true },
+      { name: 'area_m2', type: 'number', title: { zh: '面积(平方米)', en: 'Area (m²)' }, required: true, bookkeeping: true },
     ],
     zoom: { min: 8, max: 20 },
     style: {
@@ -182,8 +182,8 @@ export const baseLayers: readonly LayerSpec[] = [
     table: baseTable('roads', 'fid', 'MultiLineString'),
     properties: [
       { name: 'name', type: 'string', title: { zh: '名称', en: 'Name' } },
-      { name: 'class', type: 'string', title: { zh: '道路等级', en: 'Class' } },
-      { name: 'lanes', type: 'integer', title: { zh: '车道数', en: 'Lanes' } },
+      { name: 'class', type: 'string', title: { zh: '道路等级', en: 'Class' }, required: true },
+      { name: 'lanes', type: 'integer', title: { zh: '车道数', en: 'Lanes' }, required: true },
       { name: 'opened_year', type: 'integer', title: { zh: '通车年份', en: 'Opened' } },
     ],
     zoom: { min: 8, max: 20 },
@@ -224,11 +224,11 @@ export const baseLayers: readonly LayerSpec[] = [
     table: baseTable('buildings', 'fid', 'MultiPolygon'),
     properties: [
       { name: 'name', type: 'string', title: { zh: '名称', en: 'Name' } },
-      { name: 'use', type: 'string', title: { zh: '用途', en: 'Use' } },
-      { name: 'floors', type: 'integer', title: { zh: '层数', en: 'Floors' } },
-      { name: 'height_m', type: 'number', title: { zh: '高度(米)', en: 'Height (m)' } },
+      { name: 'use', type: 'string', title: { zh: '用途', en: 'Use' }, required: true },
+      { name: 'floors', type: 'integer', title: { zh: '层数', en: 'Floors' }, required: true },
+      { name: 'height_m', type: 'number', title: { zh: '高度(米)', en: 'Height (m)' }, required: true },
       { name: 'year_built', type: 'integer', title: { zh: '建成年份', en: 'Year built' } },
-      { name: 'district_adcode', type: 'string', title: { zh: '所属县区', en: 'District code' } },
+      { name: 'district_adcode', type: 'string', title: { zh: '所属县区', en: 'District code' }, required: true },
     ],
     zoom: { min: 10, max: 20 },
     style: {
