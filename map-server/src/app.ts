@@ -16,11 +16,13 @@ import { catalogRoutes } from './routes/catalog.ts';
 import { changeRoutes } from './routes/changes.ts';
 import { editRoutes } from './routes/edit.ts';
 import { opsRoutes } from './routes/ops.ts';
+import { exportRoutes } from './routes/export.ts';
 import { featuresRoutes } from './routes/features.ts';
+import { ogcTileRoutes } from './routes/ogc-tiles.ts';
 import { openApiRoutes } from './routes/openapi.ts';
 import { tileRoutes } from './routes/tiles.ts';
 
-const COMPRESSIBLE = /^(application\/(json|geo\+json|problem\+json|schema\+json|vnd\.oai\.openapi\+json|vnd\.mapbox-vector-tile)|text\/)/;
+const COMPRESSIBLE = /^(application\/(json|geo\+json|problem\+json|schema\+json|vnd\.oai\.openapi\+json|vnd\.mapbox-vector-tile|geopackage\+sqlite3)|text\/)/;
 
 export function createApp(ctx: AppContext): Koa {
   const app = new Koa();
@@ -29,7 +31,7 @@ export function createApp(ctx: AppContext): Koa {
   app.use(requestId());
   app.use(errorHandler(ctx.logger));
   app.use(accessLog(ctx.logger, ctx.metrics));
-  app.use(cors({ origin: '*', exposeHeaders: ['ETag', 'X-Request-Id', 'Content-Crs', 'Server-Timing', 'X-Tile-Cache'] }));
+  app.use(cors({ origin: '*', exposeHeaders: ['ETag', 'X-Request-Id', 'Content-Crs', 'Server-Timing', 'X-Tile-Cache', 'Content-Disposition', 'OGC-NumberMatched'] }));
   app.use(
     compress({
       filter: (type) => COMPRESSIBLE.test(type),
@@ -41,7 +43,7 @@ export function createApp(ctx: AppContext): Koa {
     }),
   );
   app.use(clientApp(ctx.config.clientDir));
-  for (const router of [tileRoutes(ctx), catalogRoutes(ctx), featuresRoutes(ctx), openApiRoutes(ctx), editRoutes(ctx), changeRoutes(ctx), opsRoutes(ctx, ctx.metrics)]) {
+  for (const router of [tileRoutes(ctx), ogcTileRoutes(ctx), catalogRoutes(ctx), featuresRoutes(ctx), exportRoutes(ctx), openApiRoutes(ctx), editRoutes(ctx), changeRoutes(ctx), opsRoutes(ctx, ctx.metrics)]) {
     app.use(router.routes());
     app.use(router.allowedMethods({ throw: false }));
   }

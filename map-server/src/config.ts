@@ -18,6 +18,8 @@ export interface Config {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
   /** Largest page of features a client may ask for. */
   readonly featuresMaxLimit: number;
+  /** Most features one open-data export may hold; a larger selection is refused with 413. */
+  readonly exportMaxFeatures: number;
   readonly tileCache: {
     /** memory: per-process LRU; disk: a folder shared by the processes of one host; off: none. */
     readonly kind: 'memory' | 'disk' | 'off';
@@ -47,6 +49,7 @@ const schema = z.object({
   STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
   FEATURES_MAX_LIMIT: z.coerce.number().int().min(1).max(100_000).default(10_000),
+  EXPORT_MAX_FEATURES: z.coerce.number().int().min(1).max(10_000_000).default(500_000),
   TILE_CACHE: z.enum(['memory', 'disk', 'off']).default('memory'),
   TILE_CACHE_MAX_MB: z.coerce.number().int().min(1).max(65_536).default(512),
   TILE_CACHE_DIR: z.string().min(1).default('.data/tile-cache'),
@@ -77,6 +80,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     statementTimeoutMs: c.STATEMENT_TIMEOUT_MS,
     logLevel: c.LOG_LEVEL,
     featuresMaxLimit: c.FEATURES_MAX_LIMIT,
+    exportMaxFeatures: c.EXPORT_MAX_FEATURES,
     tileCache: Object.freeze({ kind: c.TILE_CACHE, maxBytes: c.TILE_CACHE_MAX_MB * 1024 * 1024, dir: c.TILE_CACHE_DIR }),
   });
 }

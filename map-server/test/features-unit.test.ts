@@ -141,7 +141,7 @@ describe('limit, offset, f', () => {
 });
 
 describe('compiled feature SQL', () => {
-  const BBOX_VALUES: Record<BboxShape, number> = { none: 0, box: 4, split: 4 };
+  const BBOX_VALUES: Record<BboxShape, number> = { none: 0, box: 4, split: 4, projected: 4 };
   const TIME_VALUES: Record<TimeShape, number> = { all: 0, current: 0, instant: 1, interval: 3 };
   const maxParam = (sql: string) => Math.max(0, ...[...sql.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
 

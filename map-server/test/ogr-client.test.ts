@@ -100,6 +100,25 @@ describe('GDAL ogrinfo (OAPIF driver)', () => {
     expect([...out.matchAll(/^OGRFeature\(place_names\):\d+$/gm)].length).toBe(expected);
   });
 
+  it('pushes -where to the server as a CQL2 filter (GDAL 3.6 sends it as filter-lang=cql-text)', async () => {
+    const where = "class = 'town' AND rank <= 3";
+    const expected = await dbCount('place_names', "class = 'town' AND rank <= 3");
+    expect(expected).toBeGreaterThan(0);
+    const { stdout, stderr } = await run('ogrinfo', ['-ro', '-q', '-oo', 'PAGE_SIZE=1000', '-where', where, `OAPIF:${platform.baseUrl}/collections/place_names`, 'place_names'], {
+      encoding: 'utf8',
+      timeout: 180_000,
+      maxBuffer: 512 * 1024 * 1024,
+      env: { ...process.env, CPL_DEBUG: 'ON', NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost' },
+    });
+    expect([...stdout.matchAll(/^OGRFeature\(place_names\):\d+$/gm)].length).toBe(expected);
+    // The filter went to the server (not evaluated client-side after reading everything).
+    const fetched = [...stderr.matchAll(/Fetch\((\S+items\S*)\)/g)].map((m) => decodeURIComponent(m[1]!));
+    const filtered = fetched.filter((u) => u.includes('filter='));
+    expect(filtered.length, stderr.slice(-2000)).toBeGreaterThan(0);
+    expect(filtered[0]).toMatch(/filter=\(?class = 'town'\)? AND \(?rank <= 3\)?&filter-lang=cql-text/);
+    expect(stderr).not.toMatch(/Full filter will be evaluated on client side|Only part of the filter/);
+  });
+
   it('fetches one feature by its integer id (-fid)', async () => {
     const { rows } = await db.query<{ id: number; name: string }>('SELECT id, name FROM base.rivers ORDER BY id DESC LIMIT 1');
     const r = rows[0]!;

@@ -107,6 +107,18 @@ emit({'ids': ids})`,
     expect(new Set(out.ids).size).toBe(expected);
   });
 
+  it('filters with CQL2 text through the filter= keyword, and reads the queryables', async () => {
+    const expected = await dbCount('place_names', "class = 'village' AND name LIKE '%村'");
+    const out = await owslib<{ numberMatched: number; n: number; q: string[] }>(
+      `r = w.collection_items('place_names', limit=10000, filter="class='village' AND name LIKE '%村'")
+q = w.collection_queryables('place_names')
+emit({'numberMatched': r['numberMatched'], 'n': len(r['features']), 'q': sorted(q['properties'].keys())})`,
+    );
+    expect(out.numberMatched).toBe(expected);
+    expect(out.n).toBe(expected);
+    expect(out.q).toEqual(['adcode', 'class', 'geom', 'name', 'rank']);
+  });
+
   it('filters by bbox like PostGIS, and fetches one item', async () => {
     const { rows } = await db.query<{ x: number; y: number }>('SELECT ST_X(geom) x, ST_Y(geom) y FROM base.place_names ORDER BY id LIMIT 1');
     const { x, y } = rows[0]!;

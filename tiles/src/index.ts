@@ -4,3 +4,5 @@ export * from './mvt-sql.ts';
 export { quoteIdent, quoteQualified } from './sql-ident.ts';
 export * from './cache/index.ts';
 export * from './seed/index.ts';
+export * from './tile-matrix-sets.ts';
+export { compileCgcs2000TileSql } from './mvt-sql-cgcs2000.ts';

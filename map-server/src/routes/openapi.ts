@@ -8,7 +8,7 @@ import { checkFormat } from '../services/features-params.ts';
 
 export function openApiRoutes({ plans, config }: AppContext): Router {
   const router = new Router();
-  const body = JSON.stringify(openApiDocument(plans.catalog, [...plans.layers.values()], { base: config.publicBaseUrl, maxLimit: config.featuresMaxLimit }));
+  const body = JSON.stringify(openApiDocument(plans.catalog, [...plans.layers.values()], { base: config.publicBaseUrl, maxLimit: config.featuresMaxLimit, maxExport: config.exportMaxFeatures }));
   router.get('/api', (koa) => {
     checkFormat(pickParams(koa.query, ['f']).f);
     koa.type = OPENAPI_TYPE;

@@ -4,6 +4,7 @@
  * `type` is an exact media type string (§0.2).
  */
 import type { Catalog } from '@onemap/geodata/catalog';
+import { CRS84, STORAGE_CRS, SUPPORTED_CRS, type CrsDef } from './crs.ts';
 import type { ItemsQuery } from './features-params.ts';
 import type { TemporalInterval } from './features-service.ts';
 import type { LayerPlan } from './layer-plans.ts';
@@ -13,14 +14,48 @@ export const GEOJSON_TYPE = 'application/geo+json';
 /** Exactly this string: the ETS, GDAL and OWSLib select the `service-desc` link by it. */
 export const OPENAPI_TYPE = 'application/vnd.oai.openapi+json;version=3.0';
 
-export const CRS84 = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84';
-export const STORAGE_CRS = 'http://www.opengis.net/def/crs/EPSG/0/4490';
+export const SCHEMA_TYPE = 'application/schema+json';
+export const CSV_TYPE = 'text/csv';
+export const GPKG_TYPE = 'application/geopackage+sqlite3';
+export const TILESETS_VECTOR_REL = 'http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector';
+export const QUERYABLES_REL = 'http://www.opengis.net/def/rel/ogc/1.0/queryables';
 const GREGORIAN = 'http://www.opengis.net/def/uom/ISO-8601/0/Gregorian';
 
+const FEATURES = 'http://www.opengis.net/spec/ogcapi-features';
+const CQL2 = 'http://www.opengis.net/spec/cql2/1.0/conf';
+const TILES = 'http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf';
+
+/**
+ * Exactly the classes this server passes, each proven by a test: Features Parts 1–3 (the CQL2
+ * classes by the 139 predicates of the CQL2 abstract test suite, plus CQL2 JSON and CASEI
+ * cases), and OGC API – Tiles for vector tiles of collections and of the dataset.
+ * Not declared: HTML, queryables-as-query-parameters, accent-insensitive comparison,
+ * property-property, arithmetic, array functions, the Tiles datetime/selection classes.
+ */
 export const CONFORMANCE_CLASSES = [
-  'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core',
-  'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson',
-  'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30',
+  `${FEATURES}-1/1.0/conf/core`,
+  `${FEATURES}-1/1.0/conf/geojson`,
+  `${FEATURES}-1/1.0/conf/oas30`,
+  `${FEATURES}-2/1.0/conf/crs`,
+  `${FEATURES}-3/1.0/conf/queryables`,
+  `${FEATURES}-3/1.0/conf/filter`,
+  `${FEATURES}-3/1.0/conf/features-filter`,
+  `${CQL2}/cql2-text`,
+  `${CQL2}/cql2-json`,
+  `${CQL2}/basic-cql2`,
+  `${CQL2}/advanced-comparison-operators`,
+  `${CQL2}/case-insensitive-comparison`,
+  `${CQL2}/basic-spatial-functions`,
+  `${CQL2}/basic-spatial-functions-plus`,
+  `${CQL2}/spatial-functions`,
+  `${CQL2}/temporal-functions`,
+  `${TILES}/core`,
+  `${TILES}/tileset`,
+  `${TILES}/tilesets-list`,
+  `${TILES}/geodata-tilesets`,
+  `${TILES}/dataset-tilesets`,
+  `${TILES}/mvt`,
+  `${TILES}/oas30`,
 ] as const;
 
 export interface Link {
@@ -28,6 +63,7 @@ export interface Link {
   readonly rel: string;
   readonly type: string;
   readonly title?: string;
+  readonly templated?: boolean;
 }
 
 /** Landing page `/`: service-desc, conformance and data (plain and OGC URI; the ETS knows only `data`). */
@@ -41,6 +77,8 @@ export function landingPage(catalog: Catalog, base: string) {
       { href: `${base}/conformance`, rel: 'conformance', type: JSON_TYPE, title: 'Conformance classes' },
       { href: `${base}/collections`, rel: 'data', type: JSON_TYPE, title: 'Feature collections' },
       { href: `${base}/collections`, rel: 'http://www.opengis.net/def/rel/ogc/1.0/data', type: JSON_TYPE, title: 'Feature collections' },
+      { href: `${base}/tiles`, rel: TILESETS_VECTOR_REL, type: JSON_TYPE, title: 'Vector tilesets of all layers (OGC API – Tiles)' },
+      { href: `${base}/tileMatrixSets`, rel: 'http://www.opengis.net/def/rel/ogc/1.0/tiling-schemes', type: JSON_TYPE, title: 'Tile matrix sets' },
     ] satisfies Link[],
   };
 }
@@ -65,12 +103,19 @@ export function collectionEntry(plan: LayerPlan, base: string, temporal: Tempora
     keywords: [s.title.en, s.owner.title.zh],
     itemType: 'feature',
     extent: {
-      spatial: { bbox: [[...(plan.bounds ?? WORLD)]], crs: CRS84 },
+      spatial: { bbox: [[...(plan.bounds ?? WORLD)]], crs: CRS84.uri },
       ...(temporal ? { temporal: { interval: [[...temporal]], trs: GREGORIAN } } : {}),
     },
-    crs: [CRS84],
-    storageCrs: STORAGE_CRS,
-    links: [{ href: `${base}/collections/${s.id}/items`, rel: 'items', type: GEOJSON_TYPE, title: `${s.title.zh} (GeoJSON)` }] as Link[],
+    crs: SUPPORTED_CRS.map((c) => c.uri),
+    storageCrs: STORAGE_CRS.uri,
+    links: [
+      { href: `${base}/collections/${s.id}/items`, rel: 'items', type: GEOJSON_TYPE, title: `${s.title.zh} (GeoJSON)` },
+      { href: `${base}/collections/${s.id}/queryables`, rel: QUERYABLES_REL, type: SCHEMA_TYPE, title: 'Queryables (names a CQL2 filter may use)' },
+      { href: `${base}/collections/${s.id}/tiles`, rel: TILESETS_VECTOR_REL, type: JSON_TYPE, title: 'Vector tilesets (OGC API – Tiles)' },
+      { href: `${base}/collections/${s.id}/export?f=geojson`, rel: 'enclosure', type: GEOJSON_TYPE, title: 'Download every feature (GeoJSON)' },
+      { href: `${base}/collections/${s.id}/export?f=csv`, rel: 'enclosure', type: CSV_TYPE, title: 'Download every feature (CSV, geometry as WKT)' },
+      { href: `${base}/collections/${s.id}/export?f=gpkg`, rel: 'enclosure', type: GPKG_TYPE, title: 'Download every feature (GeoPackage)' },
+    ] as Link[],
   };
 }
 
@@ -94,12 +139,30 @@ function encodeValue(v: string): string {
   return encodeURIComponent(v).replace(/%2C/g, ',').replace(/%3A/g, ':').replace(/%2F/g, '/');
 }
 
-function itemsUrl(base: string, id: string, q: ItemsQuery, offset: number): string {
+/** The parameters of a parsed query other than limit/offset, as they go into links. */
+export function queryEcho(q: Omit<ItemsQuery, 'limit' | 'offset'>): [string, string][] {
   const params: [string, string][] = [];
   if (q.bbox) params.push(['bbox', q.bbox.given.map(String).join(',')]);
+  if (q.bboxCrs && q.bboxCrs !== CRS84) params.push(['bbox-crs', q.bboxCrs.uri]);
   if (q.datetime !== undefined) params.push(['datetime', q.datetime]);
-  params.push(['limit', String(q.limit)], ['offset', String(offset)]);
-  return `${base}/collections/${id}/items?${params.map(([k, v]) => `${k}=${encodeValue(v)}`).join('&')}`;
+  if (q.filter) {
+    params.push(['filter', q.filter.text]);
+    if (q.filter.lang !== 'cql2-text') params.push(['filter-lang', q.filter.lang]);
+    if (q.filter.crs !== CRS84) params.push(['filter-crs', q.filter.crs.uri]);
+  }
+  if (q.crs && q.crs !== CRS84) params.push(['crs', q.crs.uri]);
+  for (const [name, value] of q.propertyEquals ?? []) params.push([name, value]);
+  if (q.properties) params.push(['properties', q.properties.join(',')]);
+  if (q.sortby?.length) params.push(['sortby', q.sortby.map((k) => `${k.descending ? '-' : ''}${k.property}`).join(',')]);
+  return params;
+}
+
+export function queryString(params: readonly (readonly [string, string])[]): string {
+  return params.map(([k, v]) => `${k}=${encodeValue(v)}`).join('&');
+}
+
+function itemsUrl(base: string, id: string, q: ItemsQuery, offset: number): string {
+  return `${base}/collections/${id}/items?${queryString([...queryEcho(q), ['limit', String(q.limit)], ['offset', String(offset)]])}`;
 }
 
 /** Links of an items page: self, collection, and next/prev while more features match. */
@@ -127,8 +190,11 @@ export function featureText(featureJson: string, links: readonly Link[]): string
   return `${featureJson.slice(0, -1)},"links":${JSON.stringify(links)}}`;
 }
 
-export function featureLinks(base: string, id: string, featureId: string, datetime: string | undefined): Link[] {
-  const self = `${base}/collections/${id}/items/${encodeURIComponent(featureId)}${datetime !== undefined ? `?datetime=${encodeValue(datetime)}` : ''}`;
+export function featureLinks(base: string, id: string, featureId: string, datetime: string | undefined, crs?: CrsDef): Link[] {
+  const params: [string, string][] = [];
+  if (datetime !== undefined) params.push(['datetime', datetime]);
+  if (crs && crs !== CRS84) params.push(['crs', crs.uri]);
+  const self = `${base}/collections/${id}/items/${encodeURIComponent(featureId)}${params.length ? `?${queryString(params)}` : ''}`;
   return [
     { href: self, rel: 'self', type: GEOJSON_TYPE, title: 'This feature' },
     { href: `${base}/collections/${id}`, rel: 'collection', type: JSON_TYPE, title: 'The collection' },

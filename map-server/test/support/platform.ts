@@ -5,6 +5,7 @@
 import { createServer } from 'node:net';
 import { inject } from 'vitest';
 import { pino } from 'pino';
+import type { Catalog } from '@onemap/geodata/catalog';
 import { loadConfig } from '../../src/config.ts';
 import { startServer } from '../../src/server.ts';
 import { createTestDatabase } from '../../../scripts/test/test-db.ts';
@@ -15,13 +16,21 @@ export interface TestPlatform {
   close(): Promise<void>;
 }
 
-export async function startTestPlatform(env: Readonly<Record<string, string>> = {}): Promise<TestPlatform> {
+export interface TestPlatformOptions {
+  /** Serve this catalogue instead of the platform's (see ServerOptions.catalog). */
+  readonly catalog?: Catalog;
+  /** Runs on the fresh database before the server boots (load extra tables, …). */
+  readonly prepare?: (databaseUrl: string) => Promise<void>;
+}
+
+export async function startTestPlatform(env: Readonly<Record<string, string>> = {}, options: TestPlatformOptions = {}): Promise<TestPlatform> {
   const db = await createTestDatabase(inject('adminUrl'), inject('templateDb'));
   try {
+    await options.prepare?.(db.url);
     // The port is chosen before start so PUBLIC_BASE_URL (and every link) is right from boot.
     const port = String(await freePort());
     const config = loadConfig({ DATABASE_URL: db.url, PORT: port, LOG_LEVEL: 'warn', ...env });
-    const running = await startServer(config, pino({ level: 'warn' }));
+    const running = await startServer(config, pino({ level: 'warn' }), options.catalog ? { catalog: options.catalog } : {});
     return {
       baseUrl: running.url,
       databaseUrl: db.url,
