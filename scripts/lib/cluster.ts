@@ -9,7 +9,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, writeFileSync, chownSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export interface ClusterOptions {
@@ -43,7 +43,8 @@ export function findPgBinDir(): string {
 
 function asOwner(bin: string, args: string[], opts: { allowFail?: boolean } = {}): { status: number; out: string } {
   const [cmd, argv] = isRoot ? ['runuser', ['-u', 'postgres', '--', bin, ...args]] : [bin, args];
-  const r = spawnSync(cmd, argv, { encoding: 'utf8' });
+  // cwd '/': the postgres user may not be allowed into the caller's working directory.
+  const r = spawnSync(cmd, argv, { encoding: 'utf8', cwd: '/' });
   const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
   if (r.status !== 0 && !opts.allowFail) throw new Error(`${bin} ${args.join(' ')} failed (${r.status}):\n${out}`);
   return { status: r.status ?? 1, out };
@@ -51,7 +52,7 @@ function asOwner(bin: string, args: string[], opts: { allowFail?: boolean } = {}
 
 function postgresCanReach(dir: string): boolean {
   if (!isRoot) return true;
-  return spawnSync('runuser', ['-u', 'postgres', '--', 'test', '-w', dir]).status === 0;
+  return spawnSync('runuser', ['-u', 'postgres', '--', 'test', '-w', dir], { cwd: '/' }).status === 0;
 }
 
 /** Resolves where the cluster's files live, creating the folder with the right owner. */
@@ -65,6 +66,8 @@ function resolveDataDir(dir: string): string {
     if (!postgresCanReach(wanted)) {
       const hash = createHash('sha1').update(wanted).digest('hex').slice(0, 12);
       const fallback = `/var/lib/onemap/${hash}`;
+      mkdirSync('/var/lib/onemap', { recursive: true, mode: 0o755 });
+      chmodSync('/var/lib/onemap', 0o755);
       mkdirSync(fallback, { recursive: true, mode: 0o700 });
       chownSync(fallback, uid, gid);
       writeFileSync(join(wanted, 'WHERE.txt'), `The postgres user cannot reach this folder; the cluster lives in ${fallback}\n`);
