@@ -9,7 +9,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export interface ClusterOptions {
@@ -106,7 +106,14 @@ export function ensureCluster(options: ClusterOptions): Cluster {
   }
   const status = asOwner(join(bin, 'pg_ctl'), ['status', '-D', pgdata], { allowFail: true });
   if (status.status !== 0) {
-    asOwner(join(bin, 'pg_ctl'), ['start', '-w', '-t', '60', '-D', pgdata, '-l', join(dataDir, 'postgres.log'), '-o', `-p ${options.port}`]);
+    const log = join(dataDir, 'postgres.log');
+    try {
+      asOwner(join(bin, 'pg_ctl'), ['start', '-w', '-t', '60', '-D', pgdata, '-l', log, '-o', `-p ${options.port}`]);
+    } catch (err) {
+      // The server's own log says why (most often: the port is taken by another cluster).
+      const tail = existsSync(log) ? readFileSync(log, 'utf8').split('\n').slice(-8).join('\n') : '';
+      throw new Error(`${(err as Error).message}\n--- ${log} ---\n${tail}`, { cause: err });
+    }
   }
   const urlFor = (database: string) => `postgres://postgres@127.0.0.1:${options.port}/${database}`;
   return { adminUrl: urlFor('postgres'), dataDir, port: options.port, urlFor };
