@@ -16,6 +16,7 @@ import { catalogRoutes } from './routes/catalog.ts';
 import { changeRoutes } from './routes/changes.ts';
 import { editRoutes } from './routes/edit.ts';
 import { opsRoutes } from './routes/ops.ts';
+import { pipeRoutes } from './routes/pipes.ts';
 import { exportRoutes } from './routes/export.ts';
 import { featuresRoutes } from './routes/features.ts';
 import { ogcTileRoutes } from './routes/ogc-tiles.ts';
@@ -43,7 +44,7 @@ export function createApp(ctx: AppContext): Koa {
     }),
   );
   app.use(clientApp(ctx.config.clientDir));
-  for (const router of [tileRoutes(ctx), ogcTileRoutes(ctx), catalogRoutes(ctx), featuresRoutes(ctx), exportRoutes(ctx), openApiRoutes(ctx), editRoutes(ctx), changeRoutes(ctx), opsRoutes(ctx, ctx.metrics)]) {
+  for (const router of [tileRoutes(ctx), ogcTileRoutes(ctx), catalogRoutes(ctx), featuresRoutes(ctx), exportRoutes(ctx), openApiRoutes(ctx), editRoutes(ctx), changeRoutes(ctx), opsRoutes(ctx, ctx.metrics), pipeRoutes(ctx)]) {
     app.use(router.routes());
     app.use(router.allowedMethods({ throw: false }));
   }

@@ -3,6 +3,7 @@
  * functions; map-server compiles it at boot, the client learns it from /catalog.
  */
 import { baseLayers } from './layers/base.ts';
+import { pipeLayers } from './layers/pipes.ts';
 import type { Catalog } from './types.ts';
 
 export type * from './types.ts';
@@ -11,6 +12,9 @@ export { departments } from './departments.ts';
 
 export const catalog: Catalog = {
   title: { zh: '台州市时空信息云平台 · 一张图', en: 'Taizhou Spatiotemporal Information Cloud · One Map' },
-  groups: [{ id: 'base', title: { zh: '基础地理', en: 'Base geography' }, order: 1 }],
-  layers: [...baseLayers],
+  groups: [
+    { id: 'base', title: { zh: '基础地理', en: 'Base geography' }, order: 1 },
+    { id: 'pipes', title: { zh: '管线', en: 'Pipelines' }, order: 5 },
+  ],
+  layers: [...baseLayers, ...pipeLayers],
 };

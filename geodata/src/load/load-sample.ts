@@ -18,6 +18,7 @@ import { catalog } from '../catalog/index.ts';
 import type { SampleDataset } from '../sample/types.ts';
 import { copyChunks } from './copy-text.ts';
 import { SAMPLE_TABLES, type SampleTable } from './sample-tables.ts';
+import { loadPipeSample } from './load-pipes.ts';
 
 const SCHEMA = 'base';
 
@@ -99,6 +100,8 @@ export async function loadSample(client: pg.ClientBase, dataset: SampleDataset):
     }
     for (const t of tables)
       await client.query('INSERT INTO catalog.dataset_loads (layer_id, source, row_count) VALUES ($1, $2, $3)', [t.layerId, source, t.rows]);
+    // Underground pipe networks along the streets just loaded (issue #8).
+    await loadPipeSample(client, dataset);
     await client.query(`ANALYZE ${SAMPLE_TABLES.map((t) => qualified(t.table)).join(', ')}`);
     await client.query('COMMIT');
   } catch (err) {
