@@ -35,6 +35,11 @@ try {
     await loadSample(client, generateSample({}));
     console.log(`[onemap] sample data loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
+  const { waterSampleIsLoaded, loadWaterSample } = await import('@onemap/geodata/load');
+  if (!(await waterSampleIsLoaded(client))) {
+    const water = await loadWaterSample(client);
+    console.log(`[onemap] hydrology sample loaded: ${water.stations} stations, ${water.observations} observations in ${(water.totalMs / 1000).toFixed(1)} s`);
+  }
 } finally {
   await client.end();
 }

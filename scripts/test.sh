@@ -13,4 +13,10 @@ npm run typecheck --workspaces --silent
 echo "[onemap] build client"
 npm run build -w map-client --silent
 echo "[onemap] tests"
-npx vitest run "$@"
+report=$(mktemp)
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@" || status=$?
+# A plain closing line that any CI can read.
+node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed` + (r.numPendingTests ? `, ${r.numPendingTests} skipped` : ""))' "$report" || true
+rm -f "$report"
+exit $status

@@ -22,6 +22,7 @@ import { featuresRoutes } from './routes/features.ts';
 import { ogcTileRoutes } from './routes/ogc-tiles.ts';
 import { openApiRoutes } from './routes/openapi.ts';
 import { tileRoutes } from './routes/tiles.ts';
+import { waterRoutes } from './routes/water.ts';
 
 const COMPRESSIBLE = /^(application\/(json|geo\+json|problem\+json|schema\+json|vnd\.oai\.openapi\+json|vnd\.mapbox-vector-tile|geopackage\+sqlite3)|text\/)/;
 
@@ -44,7 +45,7 @@ export function createApp(ctx: AppContext): Koa {
     }),
   );
   app.use(clientApp(ctx.config.clientDir));
-  for (const router of [tileRoutes(ctx), ogcTileRoutes(ctx), catalogRoutes(ctx), featuresRoutes(ctx), exportRoutes(ctx), openApiRoutes(ctx), editRoutes(ctx), changeRoutes(ctx), opsRoutes(ctx, ctx.metrics), pipeRoutes(ctx)]) {
+  for (const router of [tileRoutes(ctx), ogcTileRoutes(ctx), catalogRoutes(ctx), featuresRoutes(ctx), exportRoutes(ctx), openApiRoutes(ctx), editRoutes(ctx), changeRoutes(ctx), opsRoutes(ctx, ctx.metrics), pipeRoutes(ctx), waterRoutes(ctx)]) {
     app.use(router.routes());
     app.use(router.allowedMethods({ throw: false }));
   }

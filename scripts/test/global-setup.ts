@@ -6,7 +6,7 @@ import type { TestProject } from 'vitest/node';
 import pg from 'pg';
 import { migrate, projectMigrations } from '@onemap/migrations';
 import { generateSample } from '@onemap/geodata/sample';
-import { loadSample } from '@onemap/geodata/load';
+import { loadSample, loadWaterSample } from '@onemap/geodata/load';
 import { ensureCluster } from '../lib/cluster.ts';
 import { createTestDatabase, withAdmin } from './test-db.ts';
 
@@ -28,6 +28,7 @@ export default async function setup(project: TestProject) {
     await migrate(client, projectMigrations());
     const dataset = generateSample({});
     await loadSample(client, dataset);
+    await loadWaterSample(client);
   } finally {
     await client.end();
   }

@@ -3,6 +3,7 @@
  * functions; map-server compiles it at boot, the client learns it from /catalog.
  */
 import { baseLayers } from './layers/base.ts';
+import { waterLayers } from './layers/water.ts';
 import { pipeLayers } from './layers/pipes.ts';
 import type { Catalog } from './types.ts';
 
@@ -15,6 +16,7 @@ export const catalog: Catalog = {
   groups: [
     { id: 'base', title: { zh: '基础地理', en: 'Base geography' }, order: 1 },
     { id: 'pipes', title: { zh: '管线', en: 'Pipelines' }, order: 5 },
+    { id: 'water', title: { zh: '水利', en: 'Water resources' }, order: 6 },
   ],
-  layers: [...baseLayers, ...pipeLayers],
+  layers: [...baseLayers, ...pipeLayers, ...waterLayers],
 };
