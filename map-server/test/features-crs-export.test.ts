@@ -4,6 +4,7 @@
  * The CRS facts are domain.md §5.1's test point: 椒江 121.42°E 28.65°N is EPSG:4549
  * E 638 834.5 N 3 171 302.8 and EPSG:4550 E 345 520.1.
  */
+import { unzipSync } from 'fflate';
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -190,6 +191,35 @@ describe('open-data export', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it.each(['utf-8', 'gbk'])('exports a zipped Shapefile (%s) that GDAL reads with the same features and Chinese names', async (encoding) => {
+    const res = await fetch(`${base}/collections/districts/export?f=shp&encoding=${encoding}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/zip');
+    expect(res.headers.get('content-disposition')).toContain('districts.shp.zip');
+    const dir = await mkdtemp(join(tmpdir(), 'onemap-export-test-'));
+    try {
+      const file = join(dir, 'districts.shp.zip');
+      const bytes = Buffer.from(await res.arrayBuffer());
+      await writeFile(file, bytes);
+      const entries = unzipSync(bytes);
+      expect(Object.keys(entries).sort()).toEqual(['districts.cpg', 'districts.dbf', 'districts.prj', 'districts.shp', 'districts.shx']);
+      expect(Buffer.from(entries['districts.cpg']!).toString('latin1').trim().toUpperCase()).toBe(encoding === 'gbk' ? 'GBK' : 'UTF-8');
+      const { stdout } = await run('ogrinfo', ['-ro', '-al', `/vsizip/${file}`], { encoding: 'utf8' });
+      const { rows } = await db.query<{ n: number }>('SELECT count(*)::int n FROM base.districts');
+      expect(stdout).toMatch(new RegExp(`Feature Count: ${rows[0]!.n}`));
+      expect(stdout).toMatch(/Geometry: (Multi )?Polygon/);
+      // GDAL honours the .cpg, so either encoding comes back as the same Chinese text.
+      expect(stdout).toContain('椒江区');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('rejects an encoding for formats other than Shapefile', async () => {
+    expect((await fetch(`${base}/collections/districts/export?f=csv&encoding=gbk`)).status).toBe(400);
+    expect((await fetch(`${base}/collections/districts/export?f=shp&encoding=latin1`)).status).toBe(400);
   });
 
   it(`refuses more than the cap (${EXPORT_CAP}) with 413 before sending anything`, async () => {

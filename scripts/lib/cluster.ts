@@ -16,6 +16,11 @@ export interface ClusterOptions {
   /** Folder that holds the cluster (created if missing). */
   readonly dir: string;
   readonly port: number;
+  /**
+   * When the port is taken by another server, try the next ones (test clusters: any free port
+   * will do; the platform's own cluster keeps its configured port and fails clearly instead).
+   */
+  readonly anyFreePort?: boolean;
 }
 
 export interface Cluster {
@@ -105,18 +110,30 @@ export function ensureCluster(options: ClusterOptions): Cluster {
     if (isRoot) spawnSync('chown', ['postgres:postgres', join(pgdata, 'postgresql.auto.conf')]);
   }
   const status = asOwner(join(bin, 'pg_ctl'), ['status', '-D', pgdata], { allowFail: true });
-  if (status.status !== 0) {
+  let port = options.port;
+  if (status.status === 0) {
+    // Already running (an earlier run left it up): use the port it listens on.
+    const pid = readFileSync(join(pgdata, 'postmaster.pid'), 'utf8').split('\n');
+    port = Number(pid[3]) || port;
+  } else {
     const log = join(dataDir, 'postgres.log');
-    try {
-      asOwner(join(bin, 'pg_ctl'), ['start', '-w', '-t', '60', '-D', pgdata, '-l', log, '-o', `-p ${options.port}`]);
-    } catch (err) {
-      // The server's own log says why (most often: the port is taken by another cluster).
-      const tail = existsSync(log) ? readFileSync(log, 'utf8').split('\n').slice(-8).join('\n') : '';
-      throw new Error(`${(err as Error).message}\n--- ${log} ---\n${tail}`, { cause: err });
+    for (let attempt = 0; ; attempt++) {
+      try {
+        asOwner(join(bin, 'pg_ctl'), ['start', '-w', '-t', '60', '-D', pgdata, '-l', log, '-o', `-p ${port}`]);
+        break;
+      } catch (err) {
+        // The server's own log says why (most often: the port is taken by another cluster).
+        const tail = existsSync(log) ? readFileSync(log, 'utf8').split('\n').slice(-8).join('\n') : '';
+        if (options.anyFreePort && attempt < 20 && tail.includes('Address already in use')) {
+          port++;
+          continue;
+        }
+        throw new Error(`${(err as Error).message}\n--- ${log} ---\n${tail}`, { cause: err });
+      }
     }
   }
-  const urlFor = (database: string) => `postgres://postgres@127.0.0.1:${options.port}/${database}`;
-  return { adminUrl: urlFor('postgres'), dataDir, port: options.port, urlFor };
+  const urlFor = (database: string) => `postgres://postgres@127.0.0.1:${port}/${database}`;
+  return { adminUrl: urlFor('postgres'), dataDir, port, urlFor };
 }
 
 /** Stops the cluster (fast shutdown: in-flight transactions are rolled back, nothing acknowledged is lost). */

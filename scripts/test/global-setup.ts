@@ -14,7 +14,7 @@ import './provided.d.ts';
 
 export default async function setup(project: TestProject) {
   const port = Number(process.env['ONEMAP_TEST_PG_PORT'] ?? 54339);
-  const cluster = ensureCluster({ dir: process.env['ONEMAP_TEST_DATA_DIR'] ?? '.test-data/pg', port });
+  const cluster = ensureCluster({ dir: process.env['ONEMAP_TEST_DATA_DIR'] ?? '.test-data/pg', port, anyFreePort: true });
   // Leftovers of an interrupted earlier run.
   await withAdmin(cluster.adminUrl, async (c) => {
     const { rows } = await c.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'onemap\\_%'`);

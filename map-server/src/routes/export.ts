@@ -1,6 +1,7 @@
 /**
  * Open-data export: `/collections/{id}/export?f=geojson|csv|gpkg` with the filters of the items
  * endpoint (bbox, bbox-crs, datetime, filter, filter-lang, filter-crs, crs, properties, sortby,
+ * `encoding=gbk` for zipped Shapefiles,
  * queryable parameters). Parse → call → respond; the rows stream from a cursor.
  */
 import Router from '@koa/router';
@@ -8,17 +9,18 @@ import type { AppContext } from '../app-context.ts';
 import { BadRequestError, NotFoundError } from '../errors.ts';
 import { pickParams } from '../query-params.ts';
 import { CRS84 } from '../services/crs.ts';
-import { CSV_TYPE, GEOJSON_TYPE, GPKG_TYPE } from '../services/features-documents.ts';
+import { CSV_TYPE, GEOJSON_TYPE, GPKG_TYPE, SHP_ZIP_TYPE } from '../services/features-documents.ts';
 import { ITEMS_PARAMS, parseItemsQuery, propertyParams } from '../services/features-params.ts';
 import { compileFeaturePlans } from '../services/features-sql.ts';
 import { exportFeatures } from '../services/export-service.ts';
 import type { CsvGeometry, ExportFormat } from '../services/export-sql.ts';
 
-export const EXPORT_PARAMS = [...ITEMS_PARAMS.filter((p) => p !== 'limit' && p !== 'offset'), 'geometry'] as const;
+export const EXPORT_PARAMS = [...ITEMS_PARAMS.filter((p) => p !== 'limit' && p !== 'offset'), 'geometry', 'encoding'] as const;
 const FORMATS: Record<ExportFormat, { type: string; extension: string }> = {
   geojson: { type: GEOJSON_TYPE, extension: 'geojson' },
   csv: { type: `${CSV_TYPE}; charset=utf-8`, extension: 'csv' },
   gpkg: { type: GPKG_TYPE, extension: 'gpkg' },
+  shp: { type: SHP_ZIP_TYPE, extension: 'shp.zip' },
 };
 
 export function exportRoutes({ pool, plans, config }: AppContext): Router {
@@ -36,7 +38,15 @@ export function exportRoutes({ pool, plans, config }: AppContext): Router {
     const geometry = raw.geometry;
     if (geometry !== undefined && (format !== 'csv' || (geometry !== 'wkt' && geometry !== 'lonlat')))
       throw new BadRequestError('geometry applies to f=csv and is wkt or lonlat', { parameter: 'geometry', allowed: ['wkt', 'lonlat'] });
-    const result = await exportFeatures(pool, plan, query, { format, maxFeatures: config.exportMaxFeatures, ...(geometry ? { csvGeometry: geometry as CsvGeometry } : {}) });
+    const encoding = raw.encoding?.toLowerCase();
+    if (encoding !== undefined && (format !== 'shp' || (encoding !== 'gbk' && encoding !== 'utf-8')))
+      throw new BadRequestError('encoding applies to f=shp and is utf-8 or gbk', { parameter: 'encoding', allowed: ['utf-8', 'gbk'] });
+    const result = await exportFeatures(pool, plan, query, {
+      format,
+      maxFeatures: config.exportMaxFeatures,
+      ...(geometry ? { csvGeometry: geometry as CsvGeometry } : {}),
+      ...(encoding ? { shpEncoding: encoding as 'utf-8' | 'gbk' } : {}),
+    });
     const { type, extension } = FORMATS[format];
     koa.set('Content-Disposition', `attachment; filename="${id}.${extension}"`);
     koa.set('Content-Crs', `<${(query.crs ?? CRS84).uri}>`);

@@ -10,10 +10,11 @@
  */
 import { execFile } from 'node:child_process';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { Zip, ZipDeflate } from 'fflate';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { AppError } from '../errors.ts';
@@ -45,6 +46,8 @@ export class ExportToolError extends AppError {
 
 export interface ExportOptions {
   readonly format: ExportFormat;
+  /** Shapefile attribute encoding: UTF-8, or GBK for Chinese desktop GIS that ignore .cpg UTF-8. */
+  readonly shpEncoding?: 'utf-8' | 'gbk';
   readonly maxFeatures: number;
   readonly csvGeometry?: CsvGeometry;
   readonly timeStamp?: string;
@@ -135,18 +138,26 @@ export async function exportFeatures(pool: Pool, plan: FeaturePlan, query: Omit<
   try {
     // GDAL cannot open an empty GeoJSON Sequence: an empty selection is an empty collection.
     const source = join(dir, numberMatched ? 'features.geojsonl' : 'features.geojson');
-    const target = join(dir, `${spec.id}.gpkg`);
     const sql = compileExportGeoJsonSql(spec, bound.bbox, bound.time, bound.extra, true);
     const lines = numberMatched ? lineChunks(cursorRows(pool, sql, values)) : ['{"type":"FeatureCollection","features":[]}'];
     await pipeline(Readable.from(lines), createWriteStream(source));
     const srs = crs === CRS84 ? 'OGC:CRS84' : `EPSG:${crs.srid}`;
     const geometryType = numberMatched ? [] : ['-nlt', spec.table.geometryType.toUpperCase()];
+    const shp = options.format === 'shp';
+    const target = shp ? join(dir, 'shp') : join(dir, `${spec.id}.gpkg`);
+    // Shapefile field names are at most 10 characters; GDAL shortens longer ones.
+    const driver = shp ? ['-f', 'ESRI Shapefile', '-lco', `ENCODING=${options.shpEncoding === 'gbk' ? 'GBK' : 'UTF-8'}`] : ['-f', 'GPKG'];
     try {
-      await run('ogr2ogr', ['-f', 'GPKG', target, source, '-nln', spec.id, '-a_srs', srs, ...geometryType], { timeout: 600_000 });
+      await run('ogr2ogr', [...driver, target, source, '-nln', spec.id, '-a_srs', srs, ...geometryType], { timeout: 600_000 });
     } catch (err) {
       const e = err as NodeJS.ErrnoException & { stderr?: string };
-      if (e.code === 'ENOENT') throw new ExportToolError('GeoPackage export needs ogr2ogr (Debian gdal-bin), which is not installed');
-      throw new ExportToolError(`GeoPackage conversion failed: ${(e.stderr ?? e.message).slice(0, 300)}`);
+      if (e.code === 'ENOENT') throw new ExportToolError(`${shp ? 'Shapefile' : 'GeoPackage'} export needs ogr2ogr (Debian gdal-bin), which is not installed`);
+      throw new ExportToolError(`${shp ? 'Shapefile' : 'GeoPackage'} conversion failed: ${(e.stderr ?? e.message).slice(0, 300)}`);
+    }
+    if (shp) {
+      const body = zipFolder(target);
+      body.once('close', () => void cleanup());
+      return { body, numberMatched };
     }
     const { size } = await stat(target);
     const body = createReadStream(target);
@@ -156,4 +167,34 @@ export async function exportFeatures(pool: Pool, plan: FeaturePlan, query: Omit<
     await cleanup();
     throw err;
   }
+}
+
+/**
+ * Streams the files of a folder as one zip (fflate's streaming deflate), so a large Shapefile
+ * is never held in memory whole.
+ */
+function zipFolder(dir: string): Readable {
+  const out = new PassThrough();
+  const zip = new Zip((err, chunk, final) => {
+    if (err) {
+      out.destroy(err);
+      return;
+    }
+    out.write(Buffer.from(chunk));
+    if (final) out.end();
+  });
+  void (async () => {
+    try {
+      for (const name of (await readdir(dir)).sort()) {
+        const entry = new ZipDeflate(name, { level: 6 });
+        zip.add(entry);
+        for await (const chunk of createReadStream(join(dir, name))) entry.push(chunk as Buffer);
+        entry.push(new Uint8Array(0), true);
+      }
+      zip.end();
+    } catch (err) {
+      out.destroy(err as Error);
+    }
+  })();
+  return out;
 }

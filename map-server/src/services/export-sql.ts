@@ -9,7 +9,7 @@ import { quoteIdent, quoteQualified } from '@onemap/tiles';
 import { CRS84, type CrsDef } from './crs.ts';
 import { featureText, orderKeys, selectedProperties, whereClauses, type BboxShape, type ItemsExtra, type TimeShape } from './features-sql.ts';
 
-export type ExportFormat = 'geojson' | 'csv' | 'gpkg';
+export type ExportFormat = 'geojson' | 'csv' | 'gpkg' | 'shp';
 /** CSV geometry: WKT in one column, or a point's coordinates in two (point on surface for lines and areas). */
 export type CsvGeometry = 'wkt' | 'lonlat';
 

@@ -17,6 +17,8 @@ export const OPENAPI_TYPE = 'application/vnd.oai.openapi+json;version=3.0';
 export const SCHEMA_TYPE = 'application/schema+json';
 export const CSV_TYPE = 'text/csv';
 export const GPKG_TYPE = 'application/geopackage+sqlite3';
+/** A zipped ESRI Shapefile (.shp, .shx, .dbf, .prj, .cpg). */
+export const SHP_ZIP_TYPE = 'application/zip';
 export const TILESETS_VECTOR_REL = 'http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector';
 export const QUERYABLES_REL = 'http://www.opengis.net/def/rel/ogc/1.0/queryables';
 const GREGORIAN = 'http://www.opengis.net/def/uom/ISO-8601/0/Gregorian';
@@ -115,6 +117,7 @@ export function collectionEntry(plan: LayerPlan, base: string, temporal: Tempora
       { href: `${base}/collections/${s.id}/export?f=geojson`, rel: 'enclosure', type: GEOJSON_TYPE, title: 'Download every feature (GeoJSON)' },
       { href: `${base}/collections/${s.id}/export?f=csv`, rel: 'enclosure', type: CSV_TYPE, title: 'Download every feature (CSV, geometry as WKT)' },
       { href: `${base}/collections/${s.id}/export?f=gpkg`, rel: 'enclosure', type: GPKG_TYPE, title: 'Download every feature (GeoPackage)' },
+      { href: `${base}/collections/${s.id}/export?f=shp`, rel: 'enclosure', type: SHP_ZIP_TYPE, title: 'Download every feature (zipped Shapefile)' },
     ] as Link[],
   };
 }
