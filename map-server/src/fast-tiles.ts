@@ -5,7 +5,7 @@
  * (tiles-performance.md §5). Anything unusual — a query string, an unknown layer, a coordinate
  * out of range — is left to the Koa app, which owns every error response.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { AppContext } from './app-context.ts';
@@ -33,7 +33,9 @@ export function pickEncoding(acceptEncoding: string | undefined): Encoding {
 
 export function fastTileHandler({ plans, pool, tileCache, metrics }: AppContext, logger: Logger): (req: IncomingMessage, res: ServerResponse) => boolean {
   return (req, res) => {
-    if (req.method !== 'GET' || !tileCache) return false;
+    if (req.method !== 'GET') return false;
+    // Without a cache nothing is pre-compressed: clients that want gzip/br go to Koa's compressor.
+    if (!tileCache && pickEncoding(req.headers['accept-encoding']) !== 'identity') return false;
     const m = PLAIN_TILE.exec(req.url ?? '');
     if (!m) return false;
     const z = Number(m[2]);
@@ -64,12 +66,13 @@ export function fastTileHandler({ plans, pool, tileCache, metrics }: AppContext,
           res.writeHead(204, headers).end();
           return;
         }
-        const encoding = pickEncoding(req.headers['accept-encoding']);
+        const encoding = tileCache ? pickEncoding(req.headers['accept-encoding']) : 'identity';
         const [body, suffix] = encoding === 'br' ? [tile.br, '-br'] : encoding === 'gzip' ? [tile.gzip, '-gz'] : [tile.raw, ''];
-        const etag = `${tile.etag.slice(0, -1)}${suffix}"`;
+        // Uncached tiles carry no stored validator: hash the bytes (weak, like the Koa route).
+        const etag = tile.etag ? `${tile.etag.slice(0, -1)}${suffix}"` : `W/"${createHash('sha1').update(tile.raw).digest('base64url')}"`;
         headers['ETag'] = etag;
         const inm = req.headers['if-none-match'];
-        if (inm && inm.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) {
+        if (inm && inm.split(',').some((t) => t.trim().replace(/^W\//, '') === etag.replace(/^W\//, ''))) {
           res.writeHead(304, headers).end();
           return;
         }
