@@ -1,22 +1,11 @@
 /** Hostile CQL2 filters over HTTP: refused with 400, or matched as plain text; the data untouched. */
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlatform, type TestPlatform } from './support/platform.ts';
+import { describe, expect, it } from 'vitest';
+import { usePlatform } from './support/platform.ts';
 
-let platform: TestPlatform;
-let db: pg.Client;
-beforeAll(async () => {
-  platform = await startTestPlatform();
-  db = new pg.Client({ connectionString: platform.databaseUrl });
-  await db.connect();
-});
-afterAll(async () => {
-  await db?.end();
-  await platform?.close();
-});
+const ctx = usePlatform();
 
 const items = async (filter: string, lang = 'cql2-text') => {
-  const res = await fetch(`${platform.baseUrl}/collections/districts/items?filter-lang=${lang}&filter=${encodeURIComponent(filter)}`);
+  const res = await fetch(`${ctx.platform.baseUrl}/collections/districts/items?filter-lang=${lang}&filter=${encodeURIComponent(filter)}`);
   return { status: res.status, type: res.headers.get('content-type'), body: (await res.json()) as { numberMatched?: number; detail?: string; code?: string } };
 };
 
@@ -49,7 +38,7 @@ describe('filter injection', () => {
   });
 
   it('leaves the database as it was', async () => {
-    const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM base.districts');
+    const { rows } = await ctx.db.query<{ n: number }>('SELECT count(*)::int AS n FROM base.districts');
     expect(rows[0]!.n).toBe(9);
   });
 });

@@ -5,28 +5,16 @@
  */
 import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { lonLatToTile, type TileCoord } from '@onemap/tiles';
-import { startTestPlatform, type TestPlatform } from './support/platform.ts';
+import { usePlatform } from './support/platform.ts';
 
-let platform: TestPlatform;
-let db: pg.Client;
-
-beforeAll(async () => {
-  platform = await startTestPlatform({ TILE_CACHE: 'memory' });
-  db = new pg.Client({ connectionString: platform.databaseUrl });
-  await db.connect();
-});
-afterAll(async () => {
-  await db?.end();
-  await platform?.close();
-});
+const ctx = usePlatform({ TILE_CACHE: 'memory' });
 
 const path = (t: TileCoord, q = '') => `/tiles/buildings/${t.z}/${t.x}/${t.y}.mvt${q}`;
 
 async function fetchTile(p: string) {
-  const res = await fetch(`${platform.baseUrl}${p}`);
+  const res = await fetch(`${ctx.platform.baseUrl}${p}`);
   const bytes = Buffer.from(await res.arrayBuffer());
   return { status: res.status, cache: res.headers.get('x-tile-cache'), bytes };
 }
@@ -48,7 +36,7 @@ async function waitForMiss(p: string): Promise<Awaited<ReturnType<typeof fetchTi
 
 describe('tile cache invalidation', () => {
   it('re-renders exactly the tiles a direct SQL edit touches', async () => {
-    const { rows } = await db.query<{ fid: number; floors: number; lon: number; lat: number }>(
+    const { rows } = await ctx.db.query<{ fid: number; floors: number; lon: number; lat: number }>(
       `SELECT fid, floors, ST_X(ST_Centroid(geom)) AS lon, ST_Y(ST_Centroid(geom)) AS lat
          FROM base.buildings WHERE upper_inf(valid) AND ST_Intersects(geom, ST_MakeEnvelope(121.40, 28.64, 121.44, 28.68, 4490))
         ORDER BY fid LIMIT 1`,
@@ -65,7 +53,7 @@ describe('tile cache invalidation', () => {
     expect(floorsOf((await fetchTile(path(touched[2]!))).bytes, b.fid)).toBe(b.floors);
 
     const newFloors = b.floors === 33 ? 34 : 33;
-    await db.query('UPDATE base.buildings SET floors = $1 WHERE fid = $2 AND upper_inf(valid)', [newFloors, b.fid]);
+    await ctx.db.query('UPDATE base.buildings SET floors = $1 WHERE fid = $2 AND upper_inf(valid)', [newFloors, b.fid]);
 
     const after = await waitForMiss(path(touched[2]!));
     expect(floorsOf(after.bytes, b.fid)).toBe(newFloors);
@@ -75,7 +63,7 @@ describe('tile cache invalidation', () => {
   });
 
   it('a moved feature leaves its old tiles and arrives in its new ones', async () => {
-    const { rows } = await db.query<{ fid: number; lon: number; lat: number }>(
+    const { rows } = await ctx.db.query<{ fid: number; lon: number; lat: number }>(
       `SELECT fid, ST_X(ST_Centroid(geom)) AS lon, ST_Y(ST_Centroid(geom)) AS lat FROM base.buildings
         WHERE upper_inf(valid) AND ST_Intersects(geom, ST_MakeEnvelope(121.36, 28.57, 121.38, 28.59, 4490)) ORDER BY fid LIMIT 1`,
     );
@@ -87,7 +75,7 @@ describe('tile cache invalidation', () => {
     await fetchTile(path(from));
     await fetchTile(path(to));
     expect(floorsOf((await fetchTile(path(from))).bytes, b.fid)).toBeDefined();
-    await db.query('UPDATE base.buildings SET geom = ST_Translate(geom, 0.02, 0) WHERE fid = $1 AND upper_inf(valid)', [b.fid]);
+    await ctx.db.query('UPDATE base.buildings SET geom = ST_Translate(geom, 0.02, 0) WHERE fid = $1 AND upper_inf(valid)', [b.fid]);
     expect(floorsOf((await waitForMiss(path(from))).bytes, b.fid)).toBeUndefined();
     expect(floorsOf((await waitForMiss(path(to))).bytes, b.fid)).toBeDefined();
   });

@@ -5,34 +5,22 @@
 import { get as httpGet, type IncomingHttpHeaders } from 'node:http';
 import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { catalog } from '@onemap/geodata/catalog';
 import { lonLatToTile, tileBoundsLonLat } from '@onemap/tiles';
-import { startTestPlatform, type TestPlatform } from './support/platform.ts';
+import { usePlatform } from './support/platform.ts';
 
-let platform: TestPlatform;
-let db: pg.Client;
-
-beforeAll(async () => {
-  platform = await startTestPlatform();
-  db = new pg.Client({ connectionString: platform.databaseUrl });
-  await db.connect();
-});
-afterAll(async () => {
-  await db?.end();
-  await platform?.close();
-});
+const ctx = usePlatform();
 
 async function get(path: string, headers: Record<string, string> = {}) {
-  const res = await fetch(`${platform.baseUrl}${path}`, { headers });
+  const res = await fetch(`${ctx.platform.baseUrl}${path}`, { headers });
   return { res, bytes: Buffer.from(await res.arrayBuffer()) };
 }
 
 /** A GET with exactly these headers (no automatic decompression or cache headers). */
 function rawGet(path: string, headers: Record<string, string>): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    httpGet(`${platform.baseUrl}${path}`, { headers }, (res) => {
+    httpGet(`${ctx.platform.baseUrl}${path}`, { headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
@@ -72,7 +60,7 @@ describe('vector tiles', () => {
     const { bytes } = await get(`/tiles/buildings/${core.z}/${core.x}/${core.y}.mvt`);
     const [w, s, e, n] = tileBoundsLonLat(core);
     // Same test as the tile SQL, done independently in 4490 degrees (interior intersection).
-    const { rows } = await db.query<{ n: number }>(
+    const { rows } = await ctx.db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM base.buildings
         WHERE upper_inf(valid) AND ST_Intersects(geom, ST_MakeEnvelope($1, $2, $3, $4, 4490))`,
       [w, s, e, n],
@@ -149,7 +137,7 @@ describe('vector tiles', () => {
   });
 
   it('shows the past on versioned layers with datetime (a building built in 2020 is absent in 2010)', async () => {
-    const { rows } = await db.query<{ fid: number; lon: number; lat: number; year: number }>(
+    const { rows } = await ctx.db.query<{ fid: number; lon: number; lat: number; year: number }>(
       `SELECT fid, ST_X(ST_PointOnSurface(geom)) AS lon, ST_Y(ST_PointOnSurface(geom)) AS lat, year_built AS year
          FROM base.buildings WHERE upper_inf(valid) AND lower(valid) > '2015-01-01' ORDER BY fid LIMIT 1`,
     );
@@ -194,7 +182,7 @@ describe('TileJSON', () => {
     expect(res.status).toBe(200);
     const tj = JSON.parse(bytes.toString('utf8'));
     expect(tj.tilejson).toBe('3.0.0');
-    expect(tj.tiles).toEqual([`${platform.baseUrl}/tiles/roads/{z}/{x}/{y}.mvt`]);
+    expect(tj.tiles).toEqual([`${ctx.platform.baseUrl}/tiles/roads/{z}/{x}/{y}.mvt`]);
     expect(tj.minzoom).toBe(8);
     expect(tj.vector_layers).toEqual([
       expect.objectContaining({ id: 'roads', fields: { name: 'String', class: 'String', lanes: 'Number', opened_year: 'Number' } }),
@@ -209,7 +197,7 @@ describe('TileJSON', () => {
   it('describes a composite', async () => {
     const tj = JSON.parse((await get('/tiles/districts,rivers.json')).bytes.toString('utf8'));
     expect(tj.vector_layers.map((l: { id: string }) => l.id)).toEqual(['districts', 'rivers']);
-    expect(tj.tiles[0]).toBe(`${platform.baseUrl}/tiles/districts,rivers/{z}/{x}/{y}.mvt`);
+    expect(tj.tiles[0]).toBe(`${ctx.platform.baseUrl}/tiles/districts,rivers/{z}/{x}/{y}.mvt`);
   });
 });
 
@@ -219,7 +207,7 @@ describe('/catalog', () => {
     expect(doc.layers.map((l: { id: string }) => l.id).sort()).toEqual(catalog.layers.map((l) => l.id).sort());
     const buildings = doc.layers.find((l: { id: string }) => l.id === 'buildings');
     expect(buildings.legend.map((e: { title: { zh: string } }) => e.title.zh)).toEqual(['住宅', '商业', '工业', '公共服务', '教育', '其他']);
-    expect(buildings.links.tiles).toBe(`${platform.baseUrl}/tiles/buildings/{z}/{x}/{y}.mvt`);
+    expect(buildings.links.tiles).toBe(`${ctx.platform.baseUrl}/tiles/buildings/{z}/{x}/{y}.mvt`);
     expect(buildings.owner.title.zh).toBe('台州市住房和城乡建设局');
     expect(doc.groups[0].layers).toContain('buildings');
   });

@@ -2,16 +2,17 @@
  * Vector tiles and TileJSON: `/tiles/{layer[,layer…]}/{z}/{x}/{y}.mvt` and `/tiles/{layers}.json`.
  * Parse → call → respond; no SQL here.
  */
-import { createHash } from 'node:crypto';
 import Router from '@koa/router';
 import { parseTileCoord, TileCoordError } from '@onemap/tiles';
 import { BadRequestError, NotFoundError } from '../errors.ts';
 import { parseInstant, pickParams } from '../query-params.ts';
 import { readTile } from '../services/tile-service.ts';
+import { MVT_MEDIA_TYPE, sendTile } from './tile-response.ts';
 import type { LayerPlan, Plans } from '../services/layer-plans.ts';
 import type { AppContext } from '../app-context.ts';
 
-export const MVT_TYPE = 'application/vnd.mapbox-vector-tile';
+/** The MVT media type (one definition, in tile-response.ts). */
+export const MVT_TYPE = MVT_MEDIA_TYPE;
 
 /** Resolves `a,b,c` to plans, 404 naming the unknown ones. */
 export function resolveLayers(plans: Plans, list: string): LayerPlan[] {
@@ -44,35 +45,7 @@ export function tileRoutes(ctx: AppContext): Router {
       throw new NotFoundError('TileOutsideZoomRange', `z=${coord.z} is outside the zoom range of ${ranges}`);
     }
     const { tile, status } = await readTile(pool, tileCache, inRange, coord, asOfMs);
-    koa.set('X-Tile-Cache', status);
-    // Tiles of mutable layers are revalidated on every use; the ETag makes that a cheap 304.
-    koa.set('Cache-Control', 'no-cache');
-    koa.vary('Accept-Encoding');
-    if (tile.raw.length === 0) {
-      koa.status = 204;
-      return;
-    }
-    koa.type = MVT_TYPE;
-    // koa's `fresh` only compares validators on a 2xx status.
-    koa.status = 200;
-    if (!tile.etag) {
-      // Uncached (TILE_CACHE=off): hash and let koa-compress negotiate.
-      koa.set('ETag', `W/"${createHash('sha1').update(tile.raw).digest('base64url')}"`);
-      if (koa.fresh) koa.status = 304;
-      else koa.body = tile.raw;
-      return;
-    }
-    // Cached: the bytes were compressed once at fill; pick the stored encoding.
-    const encoding = koa.acceptsEncodings('br', 'gzip', 'identity');
-    const [body, suffix] = encoding === 'br' ? [tile.br, '-br'] : encoding === 'gzip' ? [tile.gzip, '-gz'] : [tile.raw, ''];
-    koa.set('ETag', `${tile.etag.slice(0, -1)}${suffix}"`);
-    if (koa.fresh) {
-      koa.status = 304;
-      return;
-    }
-    koa.compress = false;
-    if (suffix) koa.set('Content-Encoding', encoding as string);
-    koa.body = body;
+    sendTile(koa, tile, status);
   });
 
   router.get('/tiles/:layers.json', (koa) => {

@@ -3,7 +3,8 @@
  * Taizhou sample) and the real server on an ephemeral loopback port serving the built client.
  */
 import { createServer } from 'node:net';
-import { inject } from 'vitest';
+import pg from 'pg';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { pino } from 'pino';
 import type { Catalog } from '@onemap/geodata/catalog';
 import { loadConfig } from '../../src/config.ts';
@@ -55,4 +56,29 @@ function freePort(): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * A platform and a database connection for one test file: started before its tests, closed
+ * after them. Read `platform` and `db` inside tests (they exist once beforeAll has run).
+ */
+export function usePlatform(env: Readonly<Record<string, string>> = {}): { readonly platform: TestPlatform; readonly db: pg.Client } {
+  const state: { platform?: TestPlatform; db?: pg.Client } = {};
+  beforeAll(async () => {
+    state.platform = await startTestPlatform(env);
+    state.db = new pg.Client({ connectionString: state.platform.databaseUrl });
+    await state.db.connect();
+  });
+  afterAll(async () => {
+    await state.db?.end();
+    await state.platform?.close();
+  });
+  return {
+    get platform() {
+      return state.platform!;
+    },
+    get db() {
+      return state.db!;
+    },
+  };
 }
