@@ -6,17 +6,97 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { AppContext } from '../app-context.ts';
-import { BadRequestError } from '../errors.ts';
+import { AppError, BadRequestError } from '../errors.ts';
 import { pickParams } from '../query-params.ts';
 import { authenticate } from '../services/auth-tokens.ts';
 import { burstAnalysis, traceAnalysis } from '../services/pipe-analysis.ts';
 import type { Pool } from '../db.ts';
+import { bodyParser } from '@koa/bodyparser';
+import { profileAnalysis } from '../services/pipe-profile.ts';
+import { sectionAnalysis } from '../services/pipe-section.ts';
+import { clearanceAnalysis } from '../services/pipe-clearance.ts';
+import { excavationAnalysis } from '../services/pipe-excavation.ts';
 
 const REF = /^[A-Za-z0-9_-]{1,32}$/;
 
 function parseRef(value: string | undefined, name: string): string | undefined {
   if (value === undefined) return undefined;
   if (!REF.test(value)) throw new BadRequestError(`${name} 必须是编号或 id / ${name} must be an id or a 编号 (letters, digits, _ -), got "${value.slice(0, 40)}"`, { parameter: name });
+  return value;
+}
+
+const MAX_RUN = 500;
+
+/** `segments=id1,id2,…`: 1..500 numeric ids, no repeats. */
+function parseSegmentList(value: string | undefined): number[] {
+  if (value === undefined || value === '') throw new BadRequestError('segments 必填 / segments is required: comma-separated segment ids in run order', { parameter: 'segments' });
+  const parts = value.split(',');
+  if (parts.length > MAX_RUN) throw new BadRequestError(`segments 最多 ${MAX_RUN} 段 / at most ${MAX_RUN} segments`, { parameter: 'segments' });
+  const ids = parts.map((p) => {
+    if (!/^\d{1,15}$/.test(p)) throw new BadRequestError(`segments 必须是数字 id / segments must be numeric ids, got "${p.slice(0, 20)}"`, { parameter: 'segments' });
+    return Number(p);
+  });
+  if (new Set(ids).size !== ids.length) throw new BadRequestError('segments 有重复 / a segment is listed twice', { parameter: 'segments' });
+  return ids;
+}
+
+/** A lon/lat pair inside China's extent (CGCS2000). */
+function checkLonLat(c: unknown, name: string): [number, number] {
+  if (!Array.isArray(c) || c.length < 2 || c.length > 3 || !c.every((v) => typeof v === 'number' && Number.isFinite(v)))
+    throw new BadRequestError(`${name} 坐标无效 / ${name} has an invalid position`, { parameter: name });
+  const [lon, lat] = c as number[];
+  if (lon! < 73 || lon! > 136 || lat! < 3 || lat! > 54) throw new BadRequestError(`${name} 超出范围 / ${name} is outside China (lon 73..136, lat 3..54)`, { parameter: name });
+  return [lon!, lat!];
+}
+
+/** `line=lon1,lat1,lon2,lat2` (GET) or a GeoJSON LineString / Feature (POST), 2..100 vertices. */
+function parseCut(value: unknown, name: string): { type: 'LineString'; coordinates: number[][] } {
+  if (typeof value === 'string') {
+    const nums = value.split(',').map((t) => (/^-?\d+(\.\d+)?$/.test(t.trim()) ? Number(t) : NaN));
+    if (nums.length !== 4 || nums.some((n) => !Number.isFinite(n))) throw new BadRequestError(`${name} 应为 lon1,lat1,lon2,lat2 / ${name} must be lon1,lat1,lon2,lat2`, { parameter: name });
+    return { type: 'LineString', coordinates: [checkLonLat(nums.slice(0, 2), name), checkLonLat(nums.slice(2), name)] };
+  }
+  const g = value !== null && typeof value === 'object' && (value as { type?: unknown }).type === 'Feature' ? (value as { geometry?: unknown }).geometry : value;
+  if (g === null || typeof g !== 'object' || (g as { type?: unknown }).type !== 'LineString') throw new BadRequestError(`${name} 必须是 GeoJSON LineString / ${name} must be a GeoJSON LineString`, { parameter: name });
+  const coords = (g as { coordinates?: unknown }).coordinates;
+  if (!Array.isArray(coords) || coords.length < 2 || coords.length > 100) throw new BadRequestError(`${name} 需 2–100 个顶点 / ${name} needs 2 to 100 positions`, { parameter: name });
+  return { type: 'LineString', coordinates: coords.map((c) => checkLonLat(c, name)) };
+}
+
+/** `bbox=w,s,e,n` in CGCS2000 lon/lat inside China. */
+function parseBbox(value: string | undefined): [number, number, number, number] {
+  if (value === undefined) throw new BadRequestError('bbox 必填 / bbox is required: w,s,e,n (≤ 1 km²)', { parameter: 'bbox' });
+  const nums = value.split(',').map((t) => (/^-?\d+(\.\d+)?$/.test(t.trim()) ? Number(t) : NaN));
+  if (nums.length !== 4 || nums.some((n) => !Number.isFinite(n))) throw new BadRequestError('bbox 应为 w,s,e,n / bbox must be w,s,e,n', { parameter: 'bbox' });
+  const [w, s] = checkLonLat(nums.slice(0, 2), 'bbox');
+  const [e, n] = checkLonLat(nums.slice(2), 'bbox');
+  if (!(w < e && s < n)) throw new BadRequestError('bbox 需 w < e 且 s < n / bbox needs w < e and s < n', { parameter: 'bbox' });
+  return [w, s, e, n];
+}
+
+/** A GeoJSON Polygon (or a Feature of one) in lon/lat: ≤ 1000 positions, rings closed. */
+function parsePolygon(value: unknown): { type: 'Polygon'; coordinates: number[][][] } {
+  const g = value !== null && typeof value === 'object' && (value as { type?: unknown }).type === 'Feature' ? (value as { geometry?: unknown }).geometry : value;
+  if (g === null || typeof g !== 'object' || (g as { type?: unknown }).type !== 'Polygon') throw new BadRequestError('area 必须是 GeoJSON Polygon / area must be a GeoJSON Polygon', { parameter: 'area' });
+  const rings = (g as { coordinates?: unknown }).coordinates;
+  if (!Array.isArray(rings) || rings.length < 1 || rings.length > 20) throw new BadRequestError('area 需 1–20 个环 / area needs 1 to 20 rings', { parameter: 'area' });
+  let total = 0;
+  const coordinates = rings.map((ring: unknown) => {
+    if (!Array.isArray(ring) || ring.length < 4) throw new BadRequestError('area 的环至少 4 个顶点 / each ring needs at least 4 positions', { parameter: 'area' });
+    total += ring.length;
+    const pts = ring.map((c) => checkLonLat(c, 'area'));
+    const [f, l] = [pts[0]!, pts[pts.length - 1]!];
+    if (f[0] !== l[0] || f[1] !== l[1]) throw new BadRequestError('area 的环未闭合 / a ring of area is not closed', { parameter: 'area' });
+    return pts;
+  });
+  if (total > 1000) throw new BadRequestError('area 最多 1000 个顶点 / area has more than 1000 positions', { parameter: 'area' });
+  return { type: 'Polygon', coordinates };
+}
+
+function parseNumber(value: unknown, name: string, min: number, max: number, fallback?: number): number {
+  if (value === undefined && fallback !== undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= min || value > max)
+    throw new BadRequestError(`${name} 必须是 (${min}, ${max}] 内的数 / ${name} must be a number in (${min}, ${max}]`, { parameter: name });
   return value;
 }
 
@@ -50,6 +130,52 @@ export function pipeRoutes({ pool }: AppContext): Router {
       throw new BadRequestError(`direction 必须是 up、down 或 connected / direction must be up, down or connected, got "${direction.slice(0, 20)}"`, { parameter: 'direction' });
     const full = await isDepartment(pool, koa);
     koa.body = await traceAnalysis(pool, segment !== undefined ? { segment } : { point: point! }, direction, full);
+  });
+
+  const parseBody = bodyParser({ enableTypes: ['json'], extendTypes: { json: ['application/json', 'application/geo+json'] }, jsonLimit: '256kb' });
+  const requireJson = (koa: Context) => {
+    if (!koa.is('application/json', 'application/geo+json')) throw new AppError(415, 'UnsupportedMediaType', '请以 application/json 发送 / send application/json');
+  };
+
+  router.get('/profile', async (koa) => {
+    const q = pickParams(koa.query, ['segments']);
+    const ids = parseSegmentList(q.segments);
+    koa.body = await profileAnalysis(pool, ids, await isDepartment(pool, koa));
+  });
+
+  router.get('/section', async (koa) => {
+    const q = pickParams(koa.query, ['line']);
+    if (q.line === undefined) throw new BadRequestError('line 必填 / line is required: lon1,lat1,lon2,lat2', { parameter: 'line' });
+    const cut = parseCut(q.line, 'line');
+    koa.body = await sectionAnalysis(pool, cut, await isDepartment(pool, koa));
+  });
+
+  router.post('/section', parseBody, async (koa) => {
+    pickParams(koa.query, []);
+    requireJson(koa);
+    const cut = parseCut(koa.request.body, 'line');
+    koa.body = await sectionAnalysis(pool, cut, await isDepartment(pool, koa));
+  });
+
+  router.get('/clearance', async (koa) => {
+    const q = pickParams(koa.query, ['bbox']);
+    const bbox = parseBbox(q.bbox);
+    await isDepartment(pool, koa);
+    koa.body = await clearanceAnalysis(pool, bbox);
+  });
+
+  router.post('/excavation', parseBody, async (koa) => {
+    pickParams(koa.query, []);
+    requireJson(koa);
+    const body = koa.request.body as unknown;
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new BadRequestError('请求体应为 {area, depth_m} / the body must be {area, depth_m}', { parameter: 'area' });
+    const b = body as Record<string, unknown>;
+    const unknown = Object.keys(b).filter((k) => !['area', 'depth_m', 'safety_m'].includes(k));
+    if (unknown.length) throw new BadRequestError(`未知字段 / unknown member(s): ${unknown.slice(0, 5).join(', ')}`, { parameter: unknown[0] });
+    const area = parsePolygon(b['area']);
+    const depth = parseNumber(b['depth_m'], 'depth_m', 0, 30);
+    const safety = b['safety_m'] === 0 ? 0 : parseNumber(b['safety_m'], 'safety_m', 0, 5, 0);
+    koa.body = await excavationAnalysis(pool, area, depth, safety, await isDepartment(pool, koa));
   });
 
   return router;
