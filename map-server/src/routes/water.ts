@@ -16,6 +16,7 @@ import { csvRows, jsonRows, validateRows } from '../services/water/ingest-parse.
 import { ingestBatch, loadIngestReference } from '../services/water/ingest-service.ts';
 import { acknowledgeAlarm, listAlarms, rainDayTotals, rainfallTotals, stationSeries, stationStatus, type SeriesResolution } from '../services/water/query-service.ts';
 import { AlarmHub, alarmEventsAfter, type AlarmEvent } from '../services/water/alarm-stream.ts';
+import { isohyets } from '../services/water/isohyets.ts';
 
 /** ~1 M observations of long-form JSON. */
 const BODY_LIMIT = '100mb';
@@ -93,6 +94,22 @@ export function waterRoutes({ pool }: AppContext): Router {
       return;
     }
     json(koa, await rainfallTotals(pool, instantParam(q.datetime, 'datetime'), WINDOWS_H), 'application/geo+json');
+  });
+
+  // 等雨量面: IDW (power 2) over a grid, banded by hydro.rain_class, clipped to the city.
+  router.get('/isohyets', async (koa) => {
+    const q = pickParams(koa.query, ['datetime', 'hours', 'day', 'cell', 'f']);
+    const cellDeg = q.cell === undefined ? 0.01 : Number(q.cell);
+    if (!Number.isFinite(cellDeg) || cellDeg < 0.005 || cellDeg > 0.1) throw new BadRequestError('cell must be a grid step in degrees in [0.005, 0.1]');
+    if (q.day !== undefined) {
+      if (q.datetime !== undefined || q.hours !== undefined) throw new BadRequestError('give either day (a rainfall day) or datetime/hours (a window ending then), not both');
+      if (!DAY.test(q.day)) throw new BadRequestError(`day must be YYYY-MM-DD, got "${q.day.slice(0, 20)}"`);
+      parseInstant(q.day, 'day');
+      json(koa, await isohyets(pool, { day: q.day, cellDeg }), 'application/geo+json');
+      return;
+    }
+    const hours = intParam(q.hours, 'hours', 24, 1, 72);
+    json(koa, await isohyets(pool, { atIso: instantParam(q.datetime, 'datetime'), hours, cellDeg }), 'application/geo+json');
   });
 
   router.get('/stations/:stcd/series', async (koa) => {
