@@ -24,6 +24,7 @@ import { openApiRoutes } from './routes/openapi.ts';
 import { tileRoutes } from './routes/tiles.ts';
 import { waterRoutes } from './routes/water.ts';
 import { staRoutes } from './routes/sta.ts';
+import { waterQualityRoutes } from './routes/water-quality.ts';
 
 const COMPRESSIBLE = /^(application\/(json|geo\+json|problem\+json|schema\+json|vnd\.oai\.openapi\+json|vnd\.mapbox-vector-tile|geopackage\+sqlite3)|text\/)/;
 
@@ -46,7 +47,7 @@ export function createApp(ctx: AppContext): Koa {
     }),
   );
   app.use(clientApp(ctx.config.clientDir));
-  for (const router of [tileRoutes(ctx), ogcTileRoutes(ctx), catalogRoutes(ctx), featuresRoutes(ctx), exportRoutes(ctx), openApiRoutes(ctx), editRoutes(ctx), changeRoutes(ctx), opsRoutes(ctx, ctx.metrics), pipeRoutes(ctx), waterRoutes(ctx), staRoutes(ctx)]) {
+  for (const router of [tileRoutes(ctx), ogcTileRoutes(ctx), catalogRoutes(ctx), featuresRoutes(ctx), exportRoutes(ctx), openApiRoutes(ctx), editRoutes(ctx), changeRoutes(ctx), opsRoutes(ctx, ctx.metrics), pipeRoutes(ctx), waterRoutes(ctx), staRoutes(ctx), waterQualityRoutes(ctx)]) {
     app.use(router.routes());
     app.use(router.allowedMethods({ throw: false }));
   }

@@ -15,6 +15,7 @@
  * replaces any previous hydrology sample.
  */
 import type pg from 'pg';
+import { loadWaterQualitySample } from './load-water-quality-sample.ts';
 
 /** The typhoon window at full resolution, [start, end] as instants. */
 export const WATER_SAMPLE_WINDOW = { start: '2024-09-10T08:00:00+08:00', end: '2024-09-20T08:00:00+08:00' } as const;
@@ -213,6 +214,7 @@ export async function loadWaterSample(client: pg.ClientBase): Promise<WaterLoadR
     const counts = await client.query<{ stations: number; datastreams: number }>(
       'SELECT (SELECT count(*) FROM hydro.st_stbprp_b)::int AS stations, (SELECT count(*) FROM hydro.datastream)::int AS datastreams',
     );
+    await loadWaterQualitySample(client);
     await client.query('ANALYZE hydro.st_stbprp_b, hydro.datastream, hydro.obs, hydro.obs_hourly, hydro.obs_daily');
     await client.query('COMMIT');
     const { stations, datastreams } = counts.rows[0]!;
