@@ -6,7 +6,7 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { AppContext } from '../app-context.ts';
-import { AppError, BadRequestError } from '../errors.ts';
+import { AppError, BadRequestError, NotFoundError } from '../errors.ts';
 import { pickParams } from '../query-params.ts';
 import { authenticate } from '../services/auth-tokens.ts';
 import { burstAnalysis, traceAnalysis } from '../services/pipe-analysis.ts';
@@ -16,6 +16,8 @@ import { profileAnalysis } from '../services/pipe-profile.ts';
 import { sectionAnalysis } from '../services/pipe-section.ts';
 import { clearanceAnalysis } from '../services/pipe-clearance.ts';
 import { excavationAnalysis } from '../services/pipe-excavation.ts';
+import { importReport, importSurvey } from '../services/pipe-import.ts';
+import { reportCsv } from '../services/pipe-import-parse.ts';
 
 const REF = /^[A-Za-z0-9_-]{1,32}$/;
 
@@ -176,6 +178,43 @@ export function pipeRoutes({ pool }: AppContext): Router {
     const depth = parseNumber(b['depth_m'], 'depth_m', 0, 30);
     const safety = b['safety_m'] === 0 ? 0 : parseNumber(b['safety_m'], 'safety_m', 0, 5, 0);
     koa.body = await excavationAnalysis(pool, area, depth, safety, await isDepartment(pool, koa));
+  });
+
+  // 管线探测成果导入 (survey import, CSV in a JSON body) with its QA report.
+  const parseImportBody = bodyParser({ enableTypes: ['json'], jsonLimit: '10mb' });
+  router.post('/import', parseImportBody, async (koa) => {
+    const q = pickParams(koa.query, ['crs', 'dryRun']);
+    const actor = await authenticate(pool, koa.get('Authorization') || undefined);
+    requireJson(koa);
+    const crs = q.crs ?? '';
+    if (crs !== 'EPSG:4549' && crs !== 'EPSG:4550') throw new BadRequestError(`crs 必须是 EPSG:4549 或 EPSG:4550 / crs must be EPSG:4549 or EPSG:4550, got "${crs.slice(0, 20)}"`, { parameter: 'crs' });
+    const dryRun = q.dryRun ?? 'false';
+    if (dryRun !== 'true' && dryRun !== 'false') throw new BadRequestError('dryRun 必须是 true 或 false / dryRun must be true or false', { parameter: 'dryRun' });
+    const body = koa.request.body as unknown;
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new BadRequestError('请求体应为 {points, lines} / the body must be {points, lines}', { parameter: 'points' });
+    const b = body as Record<string, unknown>;
+    const unknown = Object.keys(b).filter((k) => !['points', 'lines'].includes(k));
+    if (unknown.length) throw new BadRequestError(`未知字段 / unknown member(s): ${unknown.slice(0, 5).join(', ')}`, { parameter: unknown[0] });
+    if (typeof b['points'] !== 'string' || typeof b['lines'] !== 'string') throw new BadRequestError('points 与 lines 须为 CSV 文本 / points and lines must be CSV text', { parameter: 'points' });
+    const report = await importSurvey(pool, { points: b['points'], lines: b['lines'], srid: crs === 'EPSG:4549' ? 4549 : 4550, dryRun: dryRun === 'true', actor: actor.name });
+    koa.status = report.summary.errors > 0 ? 400 : report.committed ? 201 : 200;
+    koa.body = report;
+  });
+
+  router.get('/imports/:id/report', async (koa) => {
+    const q = pickParams(koa.query, ['f']);
+    await authenticate(pool, koa.get('Authorization') || undefined);
+    const id = koa.params['id'] ?? '';
+    if (!/^\d{1,15}$/.test(id)) throw new BadRequestError('id 必须是数字 / id must be numeric', { parameter: 'id' });
+    const f = q.f ?? 'json';
+    if (f !== 'json' && f !== 'csv') throw new BadRequestError('f 必须是 json 或 csv / f must be json or csv', { parameter: 'f' });
+    const report = await importReport(pool, Number(id));
+    if (report === undefined) throw new NotFoundError('NotFound', `导入批次 ${id} 不存在 / import ${id} not found`);
+    if (f === 'csv') {
+      koa.type = 'text/csv; charset=utf-8';
+      koa.attachment(`pipe-import-${id}-report.csv`);
+      koa.body = reportCsv(report.findings);
+    } else koa.body = report;
   });
 
   return router;
