@@ -7,6 +7,7 @@
  */
 import type { LayerSpec } from '@onemap/geodata/catalog';
 import { DEFAULT_MVT_OPTIONS, type MvtOptions, type TileStatements } from './mvt-sql.ts';
+import { generalisationFilters, generalisedGeometry, mvtColumns, sqlString, timeVariants } from './mvt-parts.ts';
 import { quoteIdent, quoteQualified } from './sql-ident.ts';
 
 /** Degrees per tile at level $1 (180° at level 1). */
@@ -16,30 +17,16 @@ const ENVELOPE = `ST_MakeEnvelope(-180 + $2::int * ${SPAN}, 90 - ($3::int + 1) *
 /** Degrees per pixel of a 256-px tile at level $1. */
 const degPerPx = (px: number) => `(${px} * ${SPAN} / 256)`;
 
-function sqlString(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
-}
-
 /** Compiled CGCS2000Quad tile statements of one layer (same generalisation rules as Web Mercator). */
 export function compileCgcs2000TileSql(layer: LayerSpec, idIsInteger: boolean, options: MvtOptions = DEFAULT_MVT_OPTIONS): TileStatements {
   const t = layer.table;
   const g = layer.generalization;
   const margin = options.bufferUnits / options.extent;
-  const columns = layer.properties.map((p) => `t.${quoteIdent(p.name)}`);
-  const idColumn = idIsInteger && !layer.properties.some((p) => p.name === t.idColumn) ? [`t.${quoteIdent(t.idColumn)}`] : [];
-  const select = [...idColumn, ...columns].join(', ');
+  const { select, idArg } = mvtColumns(layer, idIsInteger);
   const rawGeom = `t.${quoteIdent(t.geometryColumn)}`;
-  const idArg = idIsInteger ? `, ${sqlString(t.idColumn)}` : '';
   const grid = `(${SPAN} / ${options.extent})`;
-  const geom = g?.simplifyPx ? `CASE WHEN $1::int < ${g.fullDetailZoom} THEN ST_Simplify(ST_SnapToGrid(${rawGeom}, ${grid}), ${degPerPx(g.simplifyPx)}) ELSE ${rawGeom} END` : rawGeom;
-  const filters: string[] = [];
-  if (g?.minAreaPx) filters.push(`($1::int >= ${g.fullDetailZoom} OR ST_Area(${rawGeom}) >= ${g.minAreaPx} * ${degPerPx(1)} ^ 2)`);
-  if (g?.minZoomByValue) {
-    const cases = Object.entries(g.minZoomByValue.zooms)
-      .map(([value, z]) => `WHEN ${sqlString(value)} THEN ${Math.trunc(z)}`)
-      .join(' ');
-    filters.push(`CASE t.${quoteIdent(g.minZoomByValue.property)}::text ${cases} ELSE 0 END <= $1::int`);
-  }
+  const geom = generalisedGeometry(g, rawGeom, grid, degPerPx);
+  const filters = generalisationFilters(g, rawGeom, degPerPx);
   const build = (timeCondition: string) =>
     [
       `SELECT ST_AsMVT(mvt, ${sqlString(layer.id)}, ${options.extent}, 'geom'${idArg})`,
@@ -69,10 +56,5 @@ export function compileCgcs2000TileSql(layer: LayerSpec, idIsInteger: boolean, o
         ].join('\n'),
       }
     : undefined;
-  if (layer.temporal !== 'versioned') return { current: build(''), ...(overview ? { overview } : {}) };
-  return {
-    current: build(`\n    AND upper_inf(t.${quoteIdent('valid')})`),
-    asOf: build(`\n    AND t.${quoteIdent('valid')} @> $4::timestamptz`),
-    ...(overview ? { overview } : {}),
-  };
+  return timeVariants(layer, build, overview);
 }

@@ -3,6 +3,7 @@
  * Requests bind only z, x, y (and the instant for "as of" on versioned layers).
  */
 import type { LayerSpec } from '@onemap/geodata/catalog';
+import { generalisationFilters, generalisedGeometry, mvtColumns, sqlString, timeVariants } from './mvt-parts.ts';
 import { quoteIdent, quoteQualified } from './sql-ident.ts';
 
 export interface MvtOptions {
@@ -40,25 +41,11 @@ export function compileTileSql(layer: LayerSpec, idIsInteger: boolean, options: 
   const g = layer.generalization;
   const bufferUnits = options.bufferUnits;
   const margin = bufferUnits / options.extent;
-  const columns = layer.properties.map((p) => `t.${quoteIdent(p.name)}`);
-  const idColumn = idIsInteger && !layer.properties.some((p) => p.name === t.idColumn) ? [`t.${quoteIdent(t.idColumn)}`] : [];
-  const select = [...idColumn, ...columns].join(', ');
+  const { select, idArg } = mvtColumns(layer, idIsInteger);
   const rawGeom = `t.${quoteIdent(t.tileGeometryColumn)}`;
-  const idArg = idIsInteger ? `, ${sqlString(t.idColumn)}` : '';
-  // Below full detail: snap to the MVT grid first (so simplification works on what will be
-  // drawn), then simplify by a pixel tolerance. ST_AsMVTGeom repairs what simplification breaks.
   const grid = `(${M_PER_PX_Z0 * 256} / ${options.extent} / 2 ^ $1::int)`;
-  const geom = g?.simplifyPx
-    ? `CASE WHEN $1::int < ${g.fullDetailZoom} THEN ST_Simplify(ST_SnapToGrid(${rawGeom}, ${grid}), ${pxToMetres(g.simplifyPx)}) ELSE ${rawGeom} END`
-    : rawGeom;
-  const filters: string[] = [];
-  if (g?.minAreaPx) filters.push(`($1::int >= ${g.fullDetailZoom} OR ST_Area(${rawGeom}) >= ${g.minAreaPx} * ${pxToMetres(1)} ^ 2)`);
-  if (g?.minZoomByValue) {
-    const cases = Object.entries(g.minZoomByValue.zooms)
-      .map(([value, z]) => `WHEN ${sqlString(value)} THEN ${Math.trunc(z)}`)
-      .join(' ');
-    filters.push(`CASE t.${quoteIdent(g.minZoomByValue.property)}::text ${cases} ELSE 0 END <= $1::int`);
-  }
+  const geom = generalisedGeometry(g, rawGeom, grid, pxToMetres);
+  const filters = generalisationFilters(g, rawGeom, pxToMetres);
   const build = (timeCondition: string) =>
     [
       `SELECT ST_AsMVT(mvt, ${sqlString(layer.id)}, ${options.extent}, 'geom'${idArg})`,
@@ -85,16 +72,5 @@ export function compileTileSql(layer: LayerSpec, idIsInteger: boolean, options: 
         ].join('\n'),
       }
     : undefined;
-  if (layer.temporal !== 'versioned') return { current: build(''), ...(overview ? { overview } : {}) };
-  return {
-    // upper_inf(valid) matches the partial GiST index on current rows.
-    current: build(`\n    AND upper_inf(t.${quoteIdent('valid')})`),
-    asOf: build(`\n    AND t.${quoteIdent('valid')} @> $4::timestamptz`),
-    ...(overview ? { overview } : {}),
-  };
-}
-
-/** A SQL string literal for catalogue-derived text (layer ids are validated ^[a-z][a-z0-9_]*$). */
-function sqlString(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
+  return timeVariants(layer, build, overview);
 }
