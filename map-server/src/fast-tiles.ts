@@ -5,21 +5,20 @@
  * (tiles-performance.md §5). Anything unusual — a query string, an unknown layer, a coordinate
  * out of range — is left to the Koa app, which owns every error response.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { AppContext } from './app-context.ts';
 import { toProblem } from './errors.ts';
-import { MVT_TYPE } from './routes/tiles.ts';
+import { MVT_MEDIA_TYPE as MVT_TYPE, tileRepresentation, type TileEncoding } from './routes/tile-response.ts';
 import { readTile } from './services/tile-service.ts';
 import type { LayerPlan } from './services/layer-plans.ts';
 
 const PLAIN_TILE = /^\/tiles\/([a-z0-9_,]{1,400})\/(0|[1-9]\d?)\/(0|[1-9]\d{0,9})\/(0|[1-9]\d{0,9})\.mvt$/;
 
-type Encoding = 'br' | 'gzip' | 'identity';
 
 /** The best stored encoding the client accepts (q-values of 0 exclude an encoding). */
-export function pickEncoding(acceptEncoding: string | undefined): Encoding {
+export function pickEncoding(acceptEncoding: string | undefined): TileEncoding {
   if (!acceptEncoding) return 'identity';
   const accepted = new Map<string, number>();
   for (const part of acceptEncoding.split(',')) {
@@ -66,10 +65,7 @@ export function fastTileHandler({ plans, pool, tileCache, metrics }: AppContext,
           res.writeHead(204, headers).end();
           return;
         }
-        const encoding = tileCache ? pickEncoding(req.headers['accept-encoding']) : 'identity';
-        const [body, suffix] = encoding === 'br' ? [tile.br, '-br'] : encoding === 'gzip' ? [tile.gzip, '-gz'] : [tile.raw, ''];
-        // Uncached tiles carry no stored validator: hash the bytes (weak, like the Koa route).
-        const etag = tile.etag ? `${tile.etag.slice(0, -1)}${suffix}"` : `W/"${createHash('sha1').update(tile.raw).digest('base64url')}"`;
+        const { body, etag, contentEncoding } = tileRepresentation(tile, tileCache ? pickEncoding(req.headers['accept-encoding']) : 'identity');
         headers['ETag'] = etag;
         const inm = req.headers['if-none-match'];
         if (inm && inm.split(',').some((t) => t.trim().replace(/^W\//, '') === etag.replace(/^W\//, ''))) {
@@ -78,7 +74,7 @@ export function fastTileHandler({ plans, pool, tileCache, metrics }: AppContext,
         }
         headers['Content-Type'] = MVT_TYPE;
         headers['Content-Length'] = String(body.length);
-        if (suffix) headers['Content-Encoding'] = encoding;
+        if (contentEncoding) headers['Content-Encoding'] = contentEncoding;
         res.writeHead(200, headers).end(body);
       },
       (err: unknown) => {

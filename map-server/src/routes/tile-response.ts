@@ -8,6 +8,20 @@ import type { CachedTile } from '@onemap/tiles';
 
 export const MVT_MEDIA_TYPE = 'application/vnd.mapbox-vector-tile';
 
+export type TileEncoding = 'br' | 'gzip' | 'identity';
+
+/**
+ * The bytes and validator of a tile in an encoding: the cache's precompressed copy with a
+ * per-encoding strong ETag, or for an uncached tile (no stored validator) the raw bytes with a
+ * weak ETag of their hash. Shared by the Koa route and the hot path (fast-tiles.ts).
+ */
+export function tileRepresentation(tile: CachedTile, encoding: TileEncoding): { body: Buffer; etag: string; contentEncoding?: 'br' | 'gzip' } {
+  if (!tile.etag) return { body: tile.raw, etag: `W/"${createHash('sha1').update(tile.raw).digest('base64url')}"` };
+  if (encoding === 'br') return { body: tile.br, etag: `${tile.etag.slice(0, -1)}-br"`, contentEncoding: 'br' };
+  if (encoding === 'gzip') return { body: tile.gzip, etag: `${tile.etag.slice(0, -1)}-gz"`, contentEncoding: 'gzip' };
+  return { body: tile.raw, etag: tile.etag };
+}
+
 export function sendTile(koa: Context, tile: CachedTile, cacheStatus: string): void {
   koa.set('X-Tile-Cache', cacheStatus);
   koa.set('Cache-Control', 'no-cache');
@@ -18,20 +32,17 @@ export function sendTile(koa: Context, tile: CachedTile, cacheStatus: string): v
   }
   koa.type = MVT_MEDIA_TYPE;
   koa.status = 200;
-  if (!tile.etag) {
-    koa.set('ETag', `W/"${createHash('sha1').update(tile.raw).digest('base64url')}"`);
-    if (koa.fresh) koa.status = 304;
-    else koa.body = tile.raw;
-    return;
-  }
-  const encoding = koa.acceptsEncodings('br', 'gzip', 'identity');
-  const [body, suffix] = encoding === 'br' ? [tile.br, '-br'] : encoding === 'gzip' ? [tile.gzip, '-gz'] : [tile.raw, ''];
-  koa.set('ETag', `${tile.etag.slice(0, -1)}${suffix}"`);
+  // Uncached tiles are left to koa-compress; cached ones carry their precompressed bytes.
+  const encoding = tile.etag ? (koa.acceptsEncodings('br', 'gzip', 'identity') as TileEncoding) : 'identity';
+  const r = tileRepresentation(tile, encoding);
+  koa.set('ETag', r.etag);
   if (koa.fresh) {
     koa.status = 304;
     return;
   }
-  koa.compress = false;
-  if (suffix) koa.set('Content-Encoding', encoding as string);
-  koa.body = body;
+  if (r.contentEncoding) {
+    koa.compress = false;
+    koa.set('Content-Encoding', r.contentEncoding);
+  }
+  koa.body = r.body;
 }
