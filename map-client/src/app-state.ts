@@ -9,6 +9,7 @@ import type { Lang } from './i18n.ts';
 import { initialChangeReport, type ChangeReportState } from './change-report-state.ts';
 import { cancelEditFor, initialEditState, type EditState } from './edit-state.ts';
 import { clampCursor } from './time-cursor.ts';
+import { isWorkspaceId, isWorkspaceParamKey, type WorkspaceId } from './workspaces/workspace-ids.ts';
 
 /** The map view in lon/lat degrees (CGCS2000 ≈ WGS 84 at map precision) and view zoom. */
 export interface ViewState {
@@ -76,6 +77,13 @@ export interface AppState {
   readonly history: HistoryTarget | null;
   readonly edit: EditState;
   readonly changes: ChangeReportState;
+  /** The thematic workspace shown beside the map (影像, 水利, …); null is the plain one map. */
+  readonly workspace: WorkspaceId | null;
+  /**
+   * Workspace URL state, `<workspace>.<name>` → value (e.g. `water.station`). Kept when switching
+   * workspaces so a return finds its state again.
+   */
+  readonly workspaceParams: Readonly<Record<string, string>>;
 }
 
 /** What the URL can restore (see url-state.ts). */
@@ -86,6 +94,8 @@ export interface RestorableState {
   readonly opacity: Readonly<Record<string, number>>;
   /** The time cursor; null is now. */
   readonly time: number | null;
+  readonly workspace: WorkspaceId | null;
+  readonly workspaceParams: Readonly<Record<string, string>>;
 }
 
 /** Where the restorable state comes from besides the URL. */
@@ -117,6 +127,8 @@ export function initialState(restored: RestorableState, options: StartOptions): 
     history: null,
     edit: initialEditState(options.editToken),
     changes: initialChangeReport(),
+    workspace: restored.workspace,
+    workspaceParams: restored.workspaceParams,
   };
 }
 
@@ -242,7 +254,34 @@ export function restorableOf(state: AppState): RestorableState {
   const visibleIds = state.visible && state.catalog
     ? state.catalog.layers.filter((layer) => state.visible?.[layer.id] === true).map((layer) => layer.id)
     : null;
-  return { lang: state.lang, view: state.view, visibleIds, opacity: state.opacity, time: state.time };
+  return {
+    lang: state.lang,
+    view: state.view,
+    visibleIds,
+    opacity: state.opacity,
+    time: state.time,
+    workspace: state.workspace,
+    workspaceParams: state.workspaceParams,
+  };
+}
+
+/** Opens a workspace (null closes it); an unknown id is ignored. */
+export function setWorkspace(state: AppState, workspace: WorkspaceId | null): AppState {
+  if (state.workspace === workspace || (workspace !== null && !isWorkspaceId(workspace))) return state;
+  return { ...state, workspace };
+}
+
+/**
+ * Sets one workspace URL parameter (`<workspace>.<name>`); null or '' removes it. A key of any
+ * other shape is a programming error, so it throws rather than silently losing state.
+ */
+export function setWorkspaceParam(state: AppState, key: string, value: string | null): AppState {
+  if (!isWorkspaceParamKey(key)) throw new Error(`workspace parameter keys look like "water.station", not "${key}"`);
+  const current = state.workspaceParams[key];
+  if (value === null || value === '') {
+    return current === undefined ? state : { ...state, workspaceParams: withoutKey(state.workspaceParams, key) };
+  }
+  return current === value ? state : { ...state, workspaceParams: { ...state.workspaceParams, [key]: value } };
 }
 
 function withoutKey<T>(record: Readonly<Record<string, T>>, key: string): Readonly<Record<string, T>> {

@@ -58,6 +58,8 @@ export interface MapController {
   sync(state: AppState): void;
   /** The element the identify popup is rendered into (an OL overlay placed at the click). */
   readonly popupElement: HTMLElement;
+  /** The OpenLayers map itself, for workspaces that add their own layers and tools. */
+  readonly map: OlMap;
   dispose(): void;
 }
 
@@ -291,6 +293,7 @@ export function createMapController(events: MapEvents): MapController {
 
   return {
     popupElement,
+    map,
     attach(target, scaleTarget) {
       if (map.getTarget() === target) return;
       scaleLine.setTarget(scaleTarget);

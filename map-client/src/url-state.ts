@@ -11,13 +11,17 @@
  * - `opacity` id:value pairs for layers whose opacity is not 1 (2 decimals);
  * - `t`       the time cursor as Asia/Shanghai wall time, `2015-06-01T08:00` (seconds and
  *             milliseconds only when not zero); absent means now (shanghai-time.ts);
- * - `lang`    `zh` (default) or `en`.
+ * - `lang`    `zh` (default) or `en`;
+ * - `ws`      the open workspace (`imagery`, `water`, `pipes`, `planning`, `city`);
+ * - `<workspace>.<name>` each workspace's own parameters (e.g. `water.station=70100100`), written in
+ *             key order and URL-encoded.
  *
  * Parsing is lenient (a bad value is ignored, never thrown): a hand-edited link should still open.
  */
 import type { RestorableState, ViewState } from './app-state.ts';
 import { parseLang } from './i18n.ts';
 import { formatWallTime, parseWallTime } from './shanghai-time.ts';
+import { isWorkspaceId, isWorkspaceParamKey } from './workspaces/workspace-ids.ts';
 
 const ID = /^[a-z0-9_]+$/;
 
@@ -30,6 +34,8 @@ export function parseUrlState(search: string): RestorableState {
     visibleIds: parseLayerList(params.get('layers')),
     opacity: parseOpacity(params.get('opacity')),
     time: parseWallTime(params.get('t')),
+    workspace: parseWorkspace(params.get('ws')),
+    workspaceParams: parseWorkspaceParams(params),
   };
 }
 
@@ -50,7 +56,28 @@ export function formatUrlState(state: RestorableState): string {
   if (opacity.length > 0) parts.push(`opacity=${opacity.join(',')}`);
   if (state.time !== null) parts.push(`t=${formatWallTime(state.time)}`);
   parts.push(`lang=${state.lang}`);
+  if (state.workspace) parts.push(`ws=${state.workspace}`);
+  for (const key of Object.keys(state.workspaceParams).sort()) {
+    parts.push(`${key}=${encodeParamValue(state.workspaceParams[key] ?? '')}`);
+  }
   return `?${parts.join('&')}`;
+}
+
+function parseWorkspace(value: string | null) {
+  return value !== null && isWorkspaceId(value) ? value : null;
+}
+
+function parseWorkspaceParams(params: URLSearchParams): Readonly<Record<string, string>> {
+  const result: Record<string, string> = {};
+  for (const [key, value] of params) {
+    if (isWorkspaceParamKey(key) && value !== '') result[key] = value;
+  }
+  return result;
+}
+
+/** Like encodeURIComponent but keeps `,` `:` readable (RFC 3986 allows them in a query). */
+function encodeParamValue(value: string): string {
+  return encodeURIComponent(value).replace(/%2C/g, ',').replace(/%3A/g, ':');
 }
 
 function parseView(center: string | null, zoom: string | null): ViewState | null {

@@ -40,7 +40,9 @@ export function mirrorStateInUrl(store: Store<AppState>): () => void {
       state.opacity !== previous.opacity ||
       state.time !== previous.time ||
       state.playing !== previous.playing ||
-      state.lang !== previous.lang;
+      state.lang !== previous.lang ||
+      state.workspace !== previous.workspace ||
+      state.workspaceParams !== previous.workspaceParams;
     previous = state;
     if (changed && timer === undefined && !state.playing) timer = window.setTimeout(write, URL_WRITE_DELAY_MS);
   });

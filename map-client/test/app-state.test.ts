@@ -7,6 +7,8 @@ import {
   setLayerVisible,
   reportLayerError,
   setSelection,
+  setWorkspace,
+  setWorkspaceParam,
 } from '../src/app-state.ts';
 import type { CatalogDocument, CatalogLayer } from '../src/catalog-document.ts';
 
@@ -44,14 +46,14 @@ const START = { panelOpen: true, editToken: '' };
 
 describe('app state', () => {
   it('takes visibility from visibleByDefault and the view from the catalogue without a URL', () => {
-    const state = catalogLoaded(initialState({ lang: 'zh', view: null, visibleIds: null, opacity: {}, time: null }, START), catalog);
+    const state = catalogLoaded(initialState({ lang: 'zh', view: null, visibleIds: null, opacity: {}, time: null, workspace: null, workspaceParams: {} }, START), catalog);
     expect(state.visible).toEqual({ a: true, b: false, c: true });
     expect(state.view).toEqual({ center: [121.42, 28.66], zoom: 10 });
     expect(restorableOf(state).visibleIds).toEqual(['a', 'c']);
   });
 
   it('keeps the URL layer list and view, dropping unknown ids', () => {
-    const restored = { lang: 'en' as const, view: { center: [121, 28.5] as const, zoom: 14 }, visibleIds: ['b', 'zz'], opacity: { b: 0.5, zz: 0.2 }, time: null };
+    const restored = { lang: 'en' as const, view: { center: [121, 28.5] as const, zoom: 14 }, visibleIds: ['b', 'zz'], opacity: { b: 0.5, zz: 0.2 }, time: null, workspace: null, workspaceParams: {} };
     const state = catalogLoaded(initialState(restored, { panelOpen: false, editToken: '' }), catalog);
     expect(state.visible).toEqual({ a: false, b: true, c: false });
     expect(state.opacity).toEqual({ b: 0.5 });
@@ -59,7 +61,7 @@ describe('app state', () => {
   });
 
   it('clears a layer error badge when the layer is shown again, and its selection when hidden', () => {
-    let state = catalogLoaded(initialState({ lang: 'zh', view: null, visibleIds: null, opacity: {}, time: null }, START), catalog);
+    let state = catalogLoaded(initialState({ lang: 'zh', view: null, visibleIds: null, opacity: {}, time: null, workspace: null, workspaceParams: {} }, START), catalog);
     state = setSelection(state, { layerId: 'a', properties: {}, coordinate3857: [0, 0] });
     state = reportLayerError(state, 'a', '10/1/2');
     state = setLayerVisible(state, 'a', false);
@@ -70,12 +72,25 @@ describe('app state', () => {
   });
 
   it('stores opacity 1 as absent and clamps to [0, 1]', () => {
-    let state = catalogLoaded(initialState({ lang: 'zh', view: null, visibleIds: null, opacity: {}, time: null }, START), catalog);
+    let state = catalogLoaded(initialState({ lang: 'zh', view: null, visibleIds: null, opacity: {}, time: null, workspace: null, workspaceParams: {} }, START), catalog);
     const same = setLayerOpacity(state, 'a', 1);
     expect(same).toBe(state);
     state = setLayerOpacity(state, 'a', 1.7);
     expect(state.opacity).toEqual({});
     state = setLayerOpacity(state, 'a', -1);
     expect(state.opacity).toEqual({ a: 0 });
+  });
+
+  it('opens and closes workspaces and keeps their parameters namespaced', () => {
+    let state = catalogLoaded(initialState({ lang: 'zh', view: null, visibleIds: null, opacity: {}, time: null, workspace: null, workspaceParams: {} }, START), catalog);
+    state = setWorkspace(state, 'water');
+    expect(state.workspace).toBe('water');
+    state = setWorkspaceParam(state, 'water.station', '70100100');
+    expect(restorableOf(state).workspaceParams).toEqual({ 'water.station': '70100100' });
+    expect(setWorkspaceParam(state, 'water.station', '70100100')).toBe(state);
+    state = setWorkspaceParam(state, 'water.station', null);
+    expect(state.workspaceParams).toEqual({});
+    expect(() => setWorkspaceParam(state, 'station', '1')).toThrow(/water\.station/);
+    expect(setWorkspace(state, null).workspace).toBeNull();
   });
 });

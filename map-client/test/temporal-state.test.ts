@@ -49,7 +49,7 @@ const NOW = t('2026-11-29T23:50');
 const SQUARE = { type: 'Polygon', coordinates: [[[121, 28], [121.001, 28], [121.001, 28.001], [121, 28]]] };
 
 function loaded(): AppState {
-  return catalogLoaded(initialState({ lang: 'zh', view: null, visibleIds: null, opacity: {}, time: null }, { panelOpen: true, editToken: 'om_x' }), catalog);
+  return catalogLoaded(initialState({ lang: 'zh', view: null, visibleIds: null, opacity: {}, time: null, workspace: null, workspaceParams: {} }, { panelOpen: true, editToken: 'om_x' }), catalog);
 }
 
 describe('time cursor state', () => {

@@ -33,6 +33,8 @@ describe('URL state', () => {
       visibleIds: [],
       opacity: { a: 1, b: 0.3 },
       time: null,
+      workspace: null,
+      workspaceParams: {},
     });
     expect(text).toBe('?center=121.12346,28.98765&zoom=12.35&layers=&opacity=b:0.3&lang=zh');
   });
@@ -58,5 +60,19 @@ describe('URL time cursor', () => {
     expect(parseUrlState('?t=2023-02-30T00:00').time).toBeNull();
     expect(parseUrlState('?t=2015-06-01T08%3A00').time).toBe(Date.parse('2015-06-01T00:00:00Z'));
     expect(formatUrlState({ ...parseUrlState('?lang=en'), time: null })).toBe('?lang=en');
+  });
+
+  it('round-trips the workspace and its own parameters, and drops foreign or malformed keys', () => {
+    const search = '?lang=zh&ws=water&water.acc=24h&water.station=70100100';
+    expect(formatUrlState(parseUrlState(search))).toBe(search);
+    const state = parseUrlState('?ws=nope&bogus.key=1&water.station=1&water.=x&water.a-b=2');
+    expect(state.workspace).toBeNull();
+    expect(state.workspaceParams).toEqual({ 'water.station': '1' });
+  });
+
+  it('percent-encodes workspace values but keeps commas and colons readable', () => {
+    const state = parseUrlState('?ws=imagery&imagery.left=' + encodeURIComponent('s2/2024-05-01T10:00 a&b'));
+    expect(state.workspaceParams['imagery.left']).toBe('s2/2024-05-01T10:00 a&b');
+    expect(formatUrlState(state)).toBe('?lang=zh&ws=imagery&imagery.left=s2%2F2024-05-01T10:00%20a%26b');
   });
 });

@@ -16,6 +16,7 @@ import { StatusBar } from './status-bar.tsx';
 import { IdentifyPopup } from './identify-popup.tsx';
 import { TimeBar } from './time-bar.tsx';
 import { EditToolbar } from './edit-toolbar.tsx';
+import { WorkspaceDock } from './workspace-dock.tsx';
 
 const HistoryPanel = lazy(() => import('./history-panel.tsx').then((m) => ({ default: m.HistoryPanel })));
 const ChangePanel = lazy(() => import('./change-panel.tsx').then((m) => ({ default: m.ChangePanel })));
@@ -31,6 +32,7 @@ export function App({ store, controller }: AppProps) {
   const catalogError = useStore(store, (s) => s.catalogError);
   const panelOpen = useStore(store, (s) => s.panelOpen);
   const sidePanel = useStore(store, (s) => s.sidePanel);
+  const workspace = useStore(store, (s) => s.workspace);
   const mapRef = useRef<HTMLDivElement>(null);
   const scaleRef = useRef<HTMLDivElement>(null);
 
@@ -55,7 +57,7 @@ export function App({ store, controller }: AppProps) {
   }, [lang, title]);
 
   return (
-    <div className={['app', panelOpen ? 'panel-open' : '', sidePanel !== 'none' ? `side-open side-${sidePanel}` : ''].filter(Boolean).join(' ')}>
+    <div className={['app', panelOpen ? 'panel-open' : '', sidePanel !== 'none' ? `side-open side-${sidePanel}` : '', workspace ? `workspace-open workspace-${workspace}` : ''].filter(Boolean).join(' ')}>
       <TopBar store={store} title={title} />
       <main className="map-area">
         <div
@@ -68,6 +70,7 @@ export function App({ store, controller }: AppProps) {
         />
         <LayerPanel store={store} />
         <EditToolbar store={store} />
+        {workspace && <WorkspaceDock store={store} map={controller.map} workspace={workspace} />}
         <Suspense fallback={null}>
           {sidePanel === 'history' && <HistoryPanel store={store} />}
           {sidePanel === 'changes' && <ChangePanel store={store} />}

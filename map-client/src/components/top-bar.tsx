@@ -1,8 +1,9 @@
 /** The title bar: layer-panel toggle, title, the change report (变化检测) and the language switch. */
 import type { AppState } from '../app-state.ts';
-import { setLang, setPanelOpen, setSidePanel } from '../app-state.ts';
+import { setLang, setPanelOpen, setSidePanel, setWorkspace } from '../app-state.ts';
 import { clearChangeReport } from '../change-report-state.ts';
-import { translate } from '../i18n.ts';
+import { localize, translate } from '../i18n.ts';
+import { WORKSPACES } from '../workspaces/registry.ts';
 import type { Store } from '../store.ts';
 import { useStore } from '../store.ts';
 
@@ -10,6 +11,7 @@ export function TopBar({ store, title }: { readonly store: Store<AppState>; read
   const lang = useStore(store, (s) => s.lang);
   const panelOpen = useStore(store, (s) => s.panelOpen);
   const changesOpen = useStore(store, (s) => s.sidePanel === 'changes');
+  const workspace = useStore(store, (s) => s.workspace);
   const other = lang === 'zh' ? 'en' : 'zh';
   return (
     <header className="top-bar">
@@ -28,6 +30,29 @@ export function TopBar({ store, title }: { readonly store: Store<AppState>; read
         <span className="panel-toggle-text">{translate(lang, 'layers')}</span>
       </button>
       <h1 className="app-title" title={title}>{title}</h1>
+      <nav className="workspace-tabs" aria-label={translate(lang, 'workspaces')}>
+        <button
+          type="button"
+          className="workspace-tab"
+          aria-pressed={workspace === null}
+          data-testid="workspace-tab-onemap"
+          onClick={() => store.update((s) => setWorkspace(s, null))}
+        >
+          {translate(lang, 'oneMap')}
+        </button>
+        {WORKSPACES.map((w) => (
+          <button
+            key={w.id}
+            type="button"
+            className="workspace-tab"
+            aria-pressed={workspace === w.id}
+            data-testid={`workspace-tab-${w.id}`}
+            onClick={() => store.update((s) => setWorkspace(s, s.workspace === w.id ? null : w.id))}
+          >
+            {localize(w.title, lang)}
+          </button>
+        ))}
+      </nav>
       <button
         type="button"
         className="changes-toggle"
