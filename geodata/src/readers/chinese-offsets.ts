@@ -17,7 +17,7 @@
 export type Position = readonly [number, number];
 
 const A_KRASOVSKY = 6378245.0;
-const EE_KRASOVSKY = 0.00669342162296594323;
+const EE_KRASOVSKY = 0.006693421622965943; // 0.00669342162296594323 as published, to double precision
 const X_PI = (Math.PI * 3000.0) / 180.0;
 
 /** The rough rectangle within which GCJ-02 offsets are applied (as in the published code). */
