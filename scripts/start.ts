@@ -40,6 +40,11 @@ try {
     const water = await loadWaterSample(client);
     console.log(`[onemap] hydrology sample loaded: ${water.stations} stations, ${water.observations} observations in ${(water.totalMs / 1000).toFixed(1)} s`);
   }
+  const { planningSampleIsLoaded, loadPlanningSample } = await import('@onemap/geodata/load');
+  if (!(await planningSampleIsLoaded(client))) {
+    const plan = await loadPlanningSample(client);
+    console.log(`[onemap] planning sample loaded: ${plan.parcels} parcel versions, ${plan.ecoRedline + plan.basicFarmland + plan.urbanBoundary} 三区三线 patches in ${(plan.totalMs / 1000).toFixed(1)} s`);
+  }
 } finally {
   await client.end();
 }

@@ -6,7 +6,7 @@ import type { TestProject } from 'vitest/node';
 import pg from 'pg';
 import { migrate, projectMigrations } from '@onemap/migrations';
 import { generateSample } from '@onemap/geodata/sample';
-import { loadSample, loadWaterSample } from '@onemap/geodata/load';
+import { loadPlanningSample, loadSample, loadWaterSample } from '@onemap/geodata/load';
 import { ensureCluster } from '../lib/cluster.ts';
 import { createTestDatabase, withAdmin } from './test-db.ts';
 
@@ -29,6 +29,7 @@ export default async function setup(project: TestProject) {
     const dataset = generateSample({});
     await loadSample(client, dataset);
     await loadWaterSample(client);
+    await loadPlanningSample(client);
   } finally {
     await client.end();
   }

@@ -5,6 +5,7 @@
 import { baseLayers } from './layers/base.ts';
 import { waterLayers } from './layers/water.ts';
 import { pipeLayers } from './layers/pipes.ts';
+import { planningLayers } from './layers/planning.ts';
 import type { Catalog } from './types.ts';
 
 export type * from './types.ts';
@@ -15,8 +16,9 @@ export const catalog: Catalog = {
   title: { zh: '台州市时空信息云平台 · 一张图', en: 'Taizhou Spatiotemporal Information Cloud · One Map' },
   groups: [
     { id: 'base', title: { zh: '基础地理', en: 'Base geography' }, order: 1 },
+    { id: 'planning', title: { zh: '规划', en: 'Planning' }, order: 3 },
     { id: 'pipes', title: { zh: '管线', en: 'Pipelines' }, order: 5 },
     { id: 'water', title: { zh: '水利', en: 'Water resources' }, order: 6 },
   ],
-  layers: [...baseLayers, ...pipeLayers, ...waterLayers],
+  layers: [...baseLayers, ...pipeLayers, ...waterLayers, ...planningLayers],
 };

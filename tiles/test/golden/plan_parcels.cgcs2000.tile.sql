@@ -1,0 +1,20 @@
+-- current
+SELECT ST_AsMVT(mvt, 'plan_parcels', 4096, 'geom', 'fid')
+FROM (
+  SELECT ST_AsMVTGeom(CASE WHEN $1::int < 14 THEN ST_Simplify(ST_SnapToGrid(t."geom", ((360.0 / 2 ^ $1::int) / 4096)), (0.5 * (360.0 / 2 ^ $1::int) / 256)) ELSE t."geom" END, ST_MakeEnvelope(-180 + $2::int * (360.0 / 2 ^ $1::int), 90 - ($3::int + 1) * (360.0 / 2 ^ $1::int), -180 + ($2::int + 1) * (360.0 / 2 ^ $1::int), 90 - $3::int * (360.0 / 2 ^ $1::int), 4490), 4096, 64, true) AS geom, t."fid", t."parcel_no", t."landuse_code", t."landuse_class", t."landuse_name", t."gb50137_code", t."far_max", t."density_max_pct", t."green_min_pct", t."height_max_m", t."plan_version", t."area_m2"
+  FROM "planning"."parcels" AS t
+  WHERE t."geom" && ST_Expand(ST_MakeEnvelope(-180 + $2::int * (360.0 / 2 ^ $1::int), 90 - ($3::int + 1) * (360.0 / 2 ^ $1::int), -180 + ($2::int + 1) * (360.0 / 2 ^ $1::int), 90 - $3::int * (360.0 / 2 ^ $1::int), 4490), 0.015625 * (360.0 / 2 ^ $1::int))
+    AND upper_inf(t."valid")
+    AND ($1::int >= 14 OR ST_Area(t."geom") >= 4 * (1 * (360.0 / 2 ^ $1::int) / 256) ^ 2)
+) AS mvt
+WHERE mvt.geom IS NOT NULL
+-- asOf
+SELECT ST_AsMVT(mvt, 'plan_parcels', 4096, 'geom', 'fid')
+FROM (
+  SELECT ST_AsMVTGeom(CASE WHEN $1::int < 14 THEN ST_Simplify(ST_SnapToGrid(t."geom", ((360.0 / 2 ^ $1::int) / 4096)), (0.5 * (360.0 / 2 ^ $1::int) / 256)) ELSE t."geom" END, ST_MakeEnvelope(-180 + $2::int * (360.0 / 2 ^ $1::int), 90 - ($3::int + 1) * (360.0 / 2 ^ $1::int), -180 + ($2::int + 1) * (360.0 / 2 ^ $1::int), 90 - $3::int * (360.0 / 2 ^ $1::int), 4490), 4096, 64, true) AS geom, t."fid", t."parcel_no", t."landuse_code", t."landuse_class", t."landuse_name", t."gb50137_code", t."far_max", t."density_max_pct", t."green_min_pct", t."height_max_m", t."plan_version", t."area_m2"
+  FROM "planning"."parcels" AS t
+  WHERE t."geom" && ST_Expand(ST_MakeEnvelope(-180 + $2::int * (360.0 / 2 ^ $1::int), 90 - ($3::int + 1) * (360.0 / 2 ^ $1::int), -180 + ($2::int + 1) * (360.0 / 2 ^ $1::int), 90 - $3::int * (360.0 / 2 ^ $1::int), 4490), 0.015625 * (360.0 / 2 ^ $1::int))
+    AND t."valid" @> $4::timestamptz
+    AND ($1::int >= 14 OR ST_Area(t."geom") >= 4 * (1 * (360.0 / 2 ^ $1::int) / 256) ^ 2)
+) AS mvt
+WHERE mvt.geom IS NOT NULL

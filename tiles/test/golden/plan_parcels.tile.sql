@@ -1,0 +1,20 @@
+-- current
+SELECT ST_AsMVT(mvt, 'plan_parcels', 4096, 'geom', 'fid')
+FROM (
+  SELECT ST_AsMVTGeom(CASE WHEN $1::int < 14 THEN ST_Simplify(ST_SnapToGrid(t."geom_3857", (40075016.68557849 / 4096 / 2 ^ $1::int)), (0.5 * 156543.03392804097 / 2 ^ $1::int)) ELSE t."geom_3857" END, ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom, t."fid", t."parcel_no", t."landuse_code", t."landuse_class", t."landuse_name", t."gb50137_code", t."far_max", t."density_max_pct", t."green_min_pct", t."height_max_m", t."plan_version", t."area_m2"
+  FROM "planning"."parcels" AS t
+  WHERE t."geom_3857" && ST_TileEnvelope($1, $2, $3, margin => 0.015625)
+    AND upper_inf(t."valid")
+    AND ($1::int >= 14 OR ST_Area(t."geom_3857") >= 4 * (1 * 156543.03392804097 / 2 ^ $1::int) ^ 2)
+) AS mvt
+WHERE mvt.geom IS NOT NULL
+-- asOf
+SELECT ST_AsMVT(mvt, 'plan_parcels', 4096, 'geom', 'fid')
+FROM (
+  SELECT ST_AsMVTGeom(CASE WHEN $1::int < 14 THEN ST_Simplify(ST_SnapToGrid(t."geom_3857", (40075016.68557849 / 4096 / 2 ^ $1::int)), (0.5 * 156543.03392804097 / 2 ^ $1::int)) ELSE t."geom_3857" END, ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom, t."fid", t."parcel_no", t."landuse_code", t."landuse_class", t."landuse_name", t."gb50137_code", t."far_max", t."density_max_pct", t."green_min_pct", t."height_max_m", t."plan_version", t."area_m2"
+  FROM "planning"."parcels" AS t
+  WHERE t."geom_3857" && ST_TileEnvelope($1, $2, $3, margin => 0.015625)
+    AND t."valid" @> $4::timestamptz
+    AND ($1::int >= 14 OR ST_Area(t."geom_3857") >= 4 * (1 * 156543.03392804097 / 2 ^ $1::int) ^ 2)
+) AS mvt
+WHERE mvt.geom IS NOT NULL

@@ -1,0 +1,18 @@
+-- current
+SELECT ST_AsMVT(mvt, 'plan_urban_boundary', 4096, 'geom', 'fid')
+FROM (
+  SELECT ST_AsMVTGeom(CASE WHEN $1::int < 12 THEN ST_Simplify(ST_SnapToGrid(t."geom", ((360.0 / 2 ^ $1::int) / 4096)), (0.5 * (360.0 / 2 ^ $1::int) / 256)) ELSE t."geom" END, ST_MakeEnvelope(-180 + $2::int * (360.0 / 2 ^ $1::int), 90 - ($3::int + 1) * (360.0 / 2 ^ $1::int), -180 + ($2::int + 1) * (360.0 / 2 ^ $1::int), 90 - $3::int * (360.0 / 2 ^ $1::int), 4490), 4096, 64, true) AS geom, t."fid", t."code", t."name", t."zone", t."plan_version", t."area_m2"
+  FROM "planning"."urban_boundary" AS t
+  WHERE t."geom" && ST_Expand(ST_MakeEnvelope(-180 + $2::int * (360.0 / 2 ^ $1::int), 90 - ($3::int + 1) * (360.0 / 2 ^ $1::int), -180 + ($2::int + 1) * (360.0 / 2 ^ $1::int), 90 - $3::int * (360.0 / 2 ^ $1::int), 4490), 0.015625 * (360.0 / 2 ^ $1::int))
+    AND upper_inf(t."valid")
+) AS mvt
+WHERE mvt.geom IS NOT NULL
+-- asOf
+SELECT ST_AsMVT(mvt, 'plan_urban_boundary', 4096, 'geom', 'fid')
+FROM (
+  SELECT ST_AsMVTGeom(CASE WHEN $1::int < 12 THEN ST_Simplify(ST_SnapToGrid(t."geom", ((360.0 / 2 ^ $1::int) / 4096)), (0.5 * (360.0 / 2 ^ $1::int) / 256)) ELSE t."geom" END, ST_MakeEnvelope(-180 + $2::int * (360.0 / 2 ^ $1::int), 90 - ($3::int + 1) * (360.0 / 2 ^ $1::int), -180 + ($2::int + 1) * (360.0 / 2 ^ $1::int), 90 - $3::int * (360.0 / 2 ^ $1::int), 4490), 4096, 64, true) AS geom, t."fid", t."code", t."name", t."zone", t."plan_version", t."area_m2"
+  FROM "planning"."urban_boundary" AS t
+  WHERE t."geom" && ST_Expand(ST_MakeEnvelope(-180 + $2::int * (360.0 / 2 ^ $1::int), 90 - ($3::int + 1) * (360.0 / 2 ^ $1::int), -180 + ($2::int + 1) * (360.0 / 2 ^ $1::int), 90 - $3::int * (360.0 / 2 ^ $1::int), 4490), 0.015625 * (360.0 / 2 ^ $1::int))
+    AND t."valid" @> $4::timestamptz
+) AS mvt
+WHERE mvt.geom IS NOT NULL
