@@ -13,7 +13,7 @@ import { AppError, BadRequestError, NotFoundError } from '../errors.ts';
 import { parseInstant, pickParams } from '../query-params.ts';
 import { authenticate } from '../services/auth-tokens.ts';
 import { csvRows, jsonRows, validateRows } from '../services/water/ingest-parse.ts';
-import { ingestBatch, loadIngestReference } from '../services/water/ingest-service.ts';
+import { BatchRejectedError, ingestBatch, loadIngestReference } from '../services/water/ingest-service.ts';
 import { acknowledgeAlarm, listAlarms, rainDayTotals, rainfallTotals, stationSeries, stationStatus, type SeriesResolution } from '../services/water/query-service.ts';
 import { AlarmHub, alarmEventsAfter, type AlarmEvent } from '../services/water/alarm-stream.ts';
 import { isohyets } from '../services/water/isohyets.ts';
@@ -25,20 +25,6 @@ const RESOLUTIONS: readonly SeriesResolution[] = ['raw', 'hourly', 'daily'];
 const STCD = /^[0-9A-Z]{8}$/;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const HEARTBEAT_MS = 15_000;
-
-/** A batch with bad rows: rejected whole, every bad row listed. */
-class BatchRejectedError extends AppError {
-  override readonly name = 'BatchRejectedError';
-  constructor(problems: readonly { row: number; field: string; message: string }[]) {
-    const first = problems[0]!;
-    super(
-      400,
-      'BatchRejected',
-      `批次被整体拒绝，${problems.length} 行有误 / batch rejected whole: ${problems.length} bad row(s); first: row ${first.row}, ${first.field}: ${first.message}`,
-      { errors: problems.slice(0, 1000), errorCount: problems.length },
-    );
-  }
-}
 
 function instantParam(text: string | undefined, name: string): string {
   return new Date(text === undefined ? Date.now() : parseInstant(text, name)).toISOString();
@@ -110,6 +96,17 @@ export function waterRoutes({ pool }: AppContext): Router {
     }
     const hours = intParam(q.hours, 'hours', 24, 1, 72);
     json(koa, await isohyets(pool, { atIso: instantParam(q.datetime, 'datetime'), hours, cellDeg }), 'application/geo+json');
+  });
+
+  // The rainfall classes (hydro.rain_class, GB/T 28592) for legends: the class window a
+  // client should use is 1 h for 1 h, 12 h up to 12 h, else 24 h (as /water/isohyets).
+  router.get('/rain-classes', async (koa) => {
+    pickParams(koa.query, []);
+    const { rows } = await pool.query(
+      `SELECT window_h AS "windowH", class_code AS code, min_mm AS "minMm", max_mm AS "maxMm", name_zh AS "nameZh", name_en AS "nameEn", color, source
+         FROM hydro.rain_class ORDER BY window_h, min_mm`,
+    );
+    koa.body = { classes: rows };
   });
 
   router.get('/stations/:stcd/series', async (koa) => {

@@ -14,6 +14,8 @@
 export interface BatchProblem {
   readonly row: number;
   readonly line?: number;
+  /** JSON pointer of the row in a structured body (SensorThings CreateObservations). */
+  readonly pointer?: string;
   readonly field: string;
   readonly stcd?: string;
   readonly message: string;
@@ -44,9 +46,11 @@ export interface ObservationBatch {
 export type ParseResult = { readonly ok: true; readonly batch: ObservationBatch } | { readonly ok: false; readonly problems: BatchProblem[] };
 
 /** A raw row: upper-cased field names → string/number values, with its position. */
-interface RawRow {
+export interface RawRow {
   readonly row: number;
   readonly line?: number;
+  /** Where the row sits in a structured body (SensorThings: `/0/dataArray/3`). */
+  readonly pointer?: string;
   readonly fields: ReadonlyMap<string, unknown>;
 }
 
@@ -170,7 +174,7 @@ export function validateRows(rows: readonly RawRow[], ref: IngestReference): Par
   const seen = new Map<string, number>();
   for (const r of rows) {
     const at = (field: string, message: string, stcd?: string) =>
-      problems.push({ row: r.row, ...(r.line ? { line: r.line } : {}), field, ...(stcd ? { stcd } : {}), message });
+      problems.push({ row: r.row, ...(r.line ? { line: r.line } : {}), ...(r.pointer ? { pointer: r.pointer } : {}), field, ...(stcd ? { stcd } : {}), message });
     const stcdRaw = r.fields.get('STCD');
     const stcd = typeof stcdRaw === 'string' ? stcdRaw.trim() : typeof stcdRaw === 'number' ? String(stcdRaw) : undefined;
     if (!stcd) {

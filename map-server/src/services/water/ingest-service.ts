@@ -4,7 +4,22 @@
  * hydro.evaluate_alarms in migrations 0011/0012), so a batch is applied whole or not at all.
  */
 import type { Pool } from '../../db.ts';
-import type { IngestReference, ObservationBatch } from './ingest-parse.ts';
+import { AppError } from '../../errors.ts';
+import type { BatchProblem, IngestReference, ObservationBatch } from './ingest-parse.ts';
+
+/** A batch with bad rows: rejected whole, every bad row listed. */
+export class BatchRejectedError extends AppError {
+  override readonly name = 'BatchRejectedError';
+  constructor(problems: readonly BatchProblem[]) {
+    const first = problems[0]!;
+    super(
+      400,
+      'BatchRejected',
+      `批次被整体拒绝，${problems.length} 行有误 / batch rejected whole: ${problems.length} bad row(s); first: ${first.pointer !== undefined ? first.pointer : `row ${first.row}`}, ${first.field}: ${first.message}`,
+      { errors: problems.slice(0, 1000), errorCount: problems.length },
+    );
+  }
+}
 
 const REFERENCE_SQL = {
   stations: 'SELECT stcd, sttp FROM hydro.st_stbprp_b WHERE usfl',
