@@ -4,6 +4,7 @@ import type { Config } from './config.ts';
 import type { Pool } from './db.ts';
 import type { Plans } from './services/layer-plans.ts';
 import type { Metrics } from './services/metrics.ts';
+import type { SecurePlans } from './services/secure-plans.ts';
 
 /** Everything a route needs, passed in (house style §9): no module-level singletons. */
 export interface AppContext {
@@ -14,4 +15,9 @@ export interface AppContext {
   /** Absent when TILE_CACHE=off. */
   readonly tileCache: TileCache | undefined;
   readonly metrics: Metrics;
+  /**
+   * Per-principal views of `plans` (classification and desensitisation). Routes serving layers
+   * use `viewOf(koa)` (middleware/security.ts), never `plans` directly, for anything a caller sees.
+   */
+  readonly secure: SecurePlans;
 }

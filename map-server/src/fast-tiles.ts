@@ -3,7 +3,9 @@
  * served straight from Node's request handler without the Koa middleware chain. At z16 a tile
  * costs PostgreSQL ~0.3 ms, so ~0.1 ms of per-request framework work is a quarter of the total
  * (tiles-performance.md §5). Anything unusual — a query string, an unknown layer, a coordinate
- * out of range — is left to the Koa app, which owns every error response.
+ * out of range — is left to the Koa app, which owns every error response. It serves anonymous
+ * callers only, from the public view of the plans (secure-plans.ts): a request with an
+ * Authorization header, or naming a layer the public may not see, goes to Koa.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -13,6 +15,7 @@ import { toProblem } from './errors.ts';
 import { MVT_MEDIA_TYPE as MVT_TYPE, tileRepresentation, type TileEncoding } from './routes/tile-response.ts';
 import { readTile } from './services/tile-service.ts';
 import type { LayerPlan } from './services/layer-plans.ts';
+import { publicView } from './services/secure-plans.ts';
 
 const PLAIN_TILE = /^\/tiles\/([a-z0-9_,]{1,400})\/(0|[1-9]\d?)\/(0|[1-9]\d{0,9})\/(0|[1-9]\d{0,9})\.mvt$/;
 
@@ -30,9 +33,10 @@ export function pickEncoding(acceptEncoding: string | undefined): TileEncoding {
   return ok('br') ? 'br' : ok('gzip') ? 'gzip' : 'identity';
 }
 
-export function fastTileHandler({ plans, pool, tileCache, metrics }: AppContext, logger: Logger): (req: IncomingMessage, res: ServerResponse) => boolean {
+export function fastTileHandler({ secure, pool, tileCache, metrics }: AppContext, logger: Logger): (req: IncomingMessage, res: ServerResponse) => boolean {
+  const plans = publicView(secure);
   return (req, res) => {
-    if (req.method !== 'GET') return false;
+    if (req.method !== 'GET' || req.headers.authorization !== undefined) return false;
     // Without a cache nothing is pre-compressed: clients that want gzip/br go to Koa's compressor.
     if (!tileCache && pickEncoding(req.headers['accept-encoding']) !== 'identity') return false;
     const m = PLAIN_TILE.exec(req.url ?? '');

@@ -1,6 +1,6 @@
-/** `onemap token create|revoke`: API tokens for editors (stored hashed; shown once). */
+/** `onemap token create|revoke`: API tokens for API clients (stored hashed; shown once), standing alone or on behalf of a user. */
 import { createPool } from '../../map-server/src/db.ts';
-import { createApiToken, revokeApiToken, type Role } from '../../map-server/src/services/auth-tokens.ts';
+import { createApiToken, revokeApiToken, type TokenRole } from '../../map-server/src/services/auth-tokens.ts';
 
 export async function runTokenCommand(command: string | undefined, args: readonly string[], databaseUrl: string | undefined): Promise<number> {
   if (!databaseUrl) {
@@ -15,13 +15,24 @@ export async function runTokenCommand(command: string | undefined, args: readonl
   try {
     if (command === 'create') {
       const name = opt('--name');
-      const role = (opt('--role') ?? 'editor') as Role;
+      const role = (opt('--role') ?? 'editor') as TokenRole;
       const days = Number(opt('--days') ?? 90);
-      if (!name || !['editor', 'admin'].includes(role) || !Number.isInteger(days) || days < 1 || days > 3650) {
-        console.error('usage: onemap token create --name NAME [--role editor|admin] [--days 1..3650]');
+      const user = opt('--user');
+      const department = opt('--department');
+      if (!name || !['staff', 'editor', 'admin'].includes(role) || !Number.isInteger(days) || days < 1 || days > 3650) {
+        console.error('usage: onemap token create --name NAME [--role staff|editor|admin] [--department CODE | --user USERNAME] [--days 1..3650]');
         return 2;
       }
-      console.log(await createApiToken(pool, name, role, days));
+      let userId: number | undefined;
+      if (user) {
+        const { rows } = await pool.query<{ id: number }>(`SELECT id FROM auth.users WHERE username = $1 AND disabled_at IS NULL`, [user]);
+        if (!rows[0]) {
+          console.error(`no active user ${user}`);
+          return 1;
+        }
+        userId = rows[0].id;
+      }
+      console.log(await createApiToken(pool, name, role, days, { ...(userId !== undefined ? { userId } : {}), ...(department ? { department } : {}) }));
       return 0;
     }
     if (command === 'revoke' && args[0]) {

@@ -3,6 +3,7 @@ import Router from '@koa/router';
 import type { LayerSpec, Localized } from '@onemap/geodata/catalog';
 import { pickParams } from '../query-params.ts';
 import type { AppContext } from '../app-context.ts';
+import { viewOf } from '../middleware/security.ts';
 import type { LayerPlan, Plans } from '../services/layer-plans.ts';
 
 export interface LegendEntry {
@@ -72,12 +73,17 @@ export function catalogDocument(plans: Plans, base: string) {
   };
 }
 
-export function catalogRoutes({ plans, config }: AppContext): Router {
+export function catalogRoutes({ config }: AppContext): Router {
   const router = new Router();
-  // Built once: the catalogue is immutable for the life of the process.
-  const body = JSON.stringify(catalogDocument(plans, config.publicBaseUrl));
+  // Built once per view (the catalogue is immutable for the life of the process): a layer the
+  // caller may not see is not in it at all, and desensitised layers list only what is left.
+  const bodies = new WeakMap<Plans, string>();
   router.get('/catalog', (koa) => {
     pickParams(koa.query, ['f']);
+    const view = viewOf(koa);
+    let body = bodies.get(view);
+    if (body === undefined) bodies.set(view, (body = JSON.stringify(catalogDocument(view, config.publicBaseUrl))));
+    koa.set('Vary', 'Authorization');
     koa.type = 'application/json';
     koa.body = body;
   });

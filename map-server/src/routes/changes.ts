@@ -7,6 +7,8 @@ import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { AppContext } from '../app-context.ts';
+import { noteAccess, viewOf } from '../middleware/security.ts';
+import type { LayerPlan } from '../services/layer-plans.ts';
 import { BadRequestError, NotFoundError } from '../errors.ts';
 import { parseInstant, pickParams } from '../query-params.ts';
 import { compileChangeSql, compileTransitionSql } from '../services/change-sql.ts';
@@ -43,11 +45,21 @@ export function changeRoutes({ pool, plans }: AppContext): Router {
   }));
   const parseBody = bodyParser({ enableTypes: ['json'], extendTypes: { json: ['application/json', 'application/geo+json'] }, jsonLimit: '2mb' });
 
+  // Desensitised variants (secure-plans.ts) get their own statements, compiled on first use.
+  const variantSql = new WeakMap<LayerPlan, ReturnType<typeof compileChangeSql>>();
+  const changeSqlOf = (plan: LayerPlan) => {
+    if (plan === plans.layers.get(plan.spec.id)) return changeSql.get(plan.spec.id)!;
+    let sql = variantSql.get(plan);
+    if (!sql) variantSql.set(plan, (sql = compileChangeSql(plan.spec)));
+    return sql;
+  };
+  /** The layer as the caller may see it; one it may not see is missing, with the same message. */
   const layerOf = (koa: Context) => {
     const id = koa.params['layerId']!;
-    const plan = plans.layers.get(id);
+    const plan = viewOf(koa).layers.get(id);
     if (!plan) throw new NotFoundError('NotFound', `no layer "${id}"`);
     if (plan.spec.temporal !== 'versioned') throw new NotFoundError('NotVersioned', `layer "${id}" keeps no history, so it has no changes to report`);
+    noteAccess(koa, [plan.spec]);
     return plan;
   };
   const fromQuery = (koa: Context): ReportArgs => {
@@ -83,7 +95,7 @@ export function changeRoutes({ pool, plans }: AppContext): Router {
 
   const report = async (koa: Context, a: ReportArgs) => {
     const plan = layerOf(koa);
-    const sql = changeSql.get(plan.spec.id)!;
+    const sql = changeSqlOf(plan);
     const { rows } = await pool.query<{ added: number; removed: number; changed: number; geometry_changed: number; features: string }>(
       a.area ? sql.area : sql.everywhere,
       values(a),

@@ -9,7 +9,8 @@ import type { Context } from 'koa';
 import type { AppContext } from '../app-context.ts';
 import { AppError, BadRequestError, NotFoundError } from '../errors.ts';
 import { pickParams } from '../query-params.ts';
-import { authenticate } from '../services/auth-tokens.ts';
+import { authenticate, AuthError } from '../services/auth-tokens.ts';
+import { noteAccess, viewOf } from '../middleware/security.ts';
 import { featureLinks, featureText, GEOJSON_TYPE } from '../services/features-documents.ts';
 import { readItem } from '../services/features-service.ts';
 import { compileFeaturePlans } from '../services/features-sql.ts';
@@ -42,11 +43,13 @@ export function editRoutes({ pool, plans, config, tileCache }: AppContext): Rout
     encoding: 'utf-8',
   });
 
+  /** The collection as the caller may see it; one it may not see is missing, with the same message. */
   const layerOf = (koa: Context) => {
     const id = koa.params['collectionId']!;
-    const plan = plans.layers.get(id);
+    const plan = viewOf(koa).layers.get(id);
     if (!plan) throw new NotFoundError('NotFound', `no collection "${id}"`);
-    return plan;
+    noteAccess(koa, [plan.spec]);
+    return plans.layers.get(id)!;
   };
   const editable = (koa: Context) => {
     const plan = layerOf(koa);
@@ -62,6 +65,10 @@ export function editRoutes({ pool, plans, config, tileCache }: AppContext): Rout
   const context = async (koa: Context): Promise<EditContext> => {
     const { plan, sql } = editable(koa);
     const actor = await authenticate(pool, koa.get('Authorization') || undefined);
+    // Department ownership: an editor of a department writes only that department's layers
+    // (administrators and department-less API tokens write any editable layer).
+    if (actor.role !== 'admin' && actor.department && actor.department !== plan.spec.owner.code)
+      throw new AuthError(403, `图层 ${plan.spec.id} 由 ${plan.spec.owner.title.zh} 维护 / layer ${plan.spec.id} is maintained by ${plan.spec.owner.title.en}`);
     const q = pickParams(koa.query, ['comment']);
     if (q.comment && q.comment.length > 500) throw new BadRequestError('comment is limited to 500 characters');
     if (koa.method !== 'DELETE' && !koa.is('application/json', 'application/geo+json', 'application/merge-patch+json'))

@@ -11,7 +11,8 @@ import { pickParams } from '../query-params.ts';
 import { CRS84 } from '../services/crs.ts';
 import { CSV_TYPE, GEOJSON_TYPE, GPKG_TYPE, SHP_ZIP_TYPE } from '../services/features-documents.ts';
 import { ITEMS_PARAMS, parseItemsQuery, propertyParams } from '../services/features-params.ts';
-import { compileFeaturePlans } from '../services/features-sql.ts';
+import { noteAccess, viewOf } from '../middleware/security.ts';
+import { coarsenedCrs, coarseningOf, featurePlanOf } from '../services/secure-plans.ts';
 import { exportFeatures } from '../services/export-service.ts';
 import type { CsvGeometry, ExportFormat } from '../services/export-sql.ts';
 
@@ -23,18 +24,21 @@ const FORMATS: Record<ExportFormat, { type: string; extension: string }> = {
   shp: { type: SHP_ZIP_TYPE, extension: 'shp.zip' },
 };
 
-export function exportRoutes({ pool, plans, config }: AppContext): Router {
+export function exportRoutes({ pool, config }: AppContext): Router {
   const router = new Router();
-  const featurePlans = compileFeaturePlans(plans.layers.values());
 
   router.get('/collections/:collectionId/export', async (koa) => {
     const id = koa.params['collectionId']!;
-    const plan = featurePlans.get(id);
-    if (!plan) throw new NotFoundError('NotFound', `no collection "${id}"; the collections are listed at ${config.publicBaseUrl}/collections`);
+    // A layer the caller may not see is missing, with the same message (secure-plans.ts).
+    const layer = viewOf(koa).layers.get(id);
+    if (!layer) throw new NotFoundError('NotFound', `no collection "${id}"; the collections are listed at ${config.publicBaseUrl}/collections`);
+    noteAccess(koa, [layer.spec]);
+    const plan = featurePlanOf(layer);
     const raw = pickParams(koa.query, [...EXPORT_PARAMS, ...propertyParams(plan.layer.spec)]);
     // `f` chooses the format; without it, Accept does (GeoJSON when it admits anything).
     const format = (raw.f ?? (({ [GEOJSON_TYPE]: 'geojson', [CSV_TYPE]: 'csv', [GPKG_TYPE]: 'gpkg' }) as Record<string, ExportFormat>)[koa.accepts(GEOJSON_TYPE, 'application/json', CSV_TYPE, GPKG_TYPE) || GEOJSON_TYPE] ?? 'geojson') as ExportFormat;
-    const query = parseItemsQuery(raw, 1, plan.layer.spec, Object.keys(FORMATS));
+    const parsed = parseItemsQuery(raw, 1, plan.layer.spec, Object.keys(FORMATS));
+    const query = coarseningOf(layer) ? { ...parsed, crs: coarsenedCrs(layer, parsed.crs ?? CRS84) } : parsed;
     const geometry = raw.geometry;
     if (geometry !== undefined && (format !== 'csv' || (geometry !== 'wkt' && geometry !== 'lonlat')))
       throw new BadRequestError('geometry applies to f=csv and is wkt or lonlat', { parameter: 'geometry', allowed: ['wkt', 'lonlat'] });

@@ -25,7 +25,9 @@ import {
 import { checkFormat, ITEMS_PARAMS, parseDatetime, parseItemsQuery, parseProperties, propertyParams } from '../services/features-params.ts';
 import { queryablesDocument } from '../services/features-queryables.ts';
 import { readItem, readItems, temporalExtentReader } from '../services/features-service.ts';
-import { compileFeaturePlans, type FeaturePlan } from '../services/features-sql.ts';
+import type { FeaturePlan } from '../services/features-sql.ts';
+import { noteAccess, viewOf } from '../middleware/security.ts';
+import { coarsenedCrs, coarseningOf, featurePlanOf } from '../services/secure-plans.ts';
 /** Integer ids that fit a bigint; anything else cannot name a feature of an integer-id layer. */
 const INTEGER_ID = /^-?\d{1,18}$/;
 
@@ -42,17 +44,20 @@ export function negotiate(koa: Context, f: string | undefined, types: readonly s
 export function featuresRoutes({ pool, plans, config }: AppContext): Router {
   const router = new Router();
   const base = config.publicBaseUrl;
-  const featurePlans = compileFeaturePlans(plans.layers.values());
-  const layers = [...featurePlans.values()].map((p) => p.layer);
+  // Collections keep the catalogue's order whatever the view.
+  const order = new Map(plans.catalog.layers.map((l, i) => [l.id, i]));
+  const featurePlans = new Map([...plans.layers.values()].map((l) => [l.spec.id, featurePlanOf(l)]));
   const temporalExtents = temporalExtentReader(pool, featurePlans);
   // Immutable for the life of the process: serialised once.
   const landing = JSON.stringify(landingPage(plans.catalog, base));
   const conformance = JSON.stringify(conformanceDocument());
 
-  const planOf = (id: string): FeaturePlan => {
-    const plan = featurePlans.get(id);
-    if (!plan) throw new NotFoundError('NotFound', `no collection "${id}"; the collections are listed at ${base}/collections`);
-    return plan;
+  /** The collection as the caller may see it; one it may not see is missing, with the same message. */
+  const planOf = (koa: Context, id: string): FeaturePlan => {
+    const layer = viewOf(koa).layers.get(id);
+    if (!layer) throw new NotFoundError('NotFound', `no collection "${id}"; the collections are listed at ${base}/collections`);
+    noteAccess(koa, [layer.spec]);
+    return featurePlanOf(layer);
   };
   const sendJson = (koa: Context, body: string) => {
     koa.type = JSON_TYPE;
@@ -78,18 +83,18 @@ export function featuresRoutes({ pool, plans, config }: AppContext): Router {
 
   router.get('/collections', async (koa) => {
     jsonOnly(koa);
-    sendJson(koa, JSON.stringify(collectionsDocument(layers, base, await temporalExtents())));
+    sendJson(koa, JSON.stringify(collectionsDocument(viewOf(koa).ordered.slice().sort((a, b) => order.get(a.spec.id)! - order.get(b.spec.id)!), base, await temporalExtents())));
   });
 
   router.get('/collections/:collectionId', async (koa) => {
-    const plan = planOf(koa.params['collectionId']!);
+    const plan = planOf(koa, koa.params['collectionId']!);
     jsonOnly(koa);
     const temporal = (await temporalExtents()).get(plan.layer.spec.id);
     sendJson(koa, JSON.stringify(collectionDocument(plan.layer, base, temporal)));
   });
 
   router.get('/collections/:collectionId/queryables', (koa) => {
-    const plan = planOf(koa.params['collectionId']!);
+    const plan = planOf(koa, koa.params['collectionId']!);
     const { f } = pickParams(koa.query, ['f']);
     checkFormat(f, ['json', 'schema+json']);
     negotiate(koa, f, [SCHEMA_TYPE, JSON_TYPE]);
@@ -98,9 +103,10 @@ export function featuresRoutes({ pool, plans, config }: AppContext): Router {
   });
 
   router.get('/collections/:collectionId/items', async (koa) => {
-    const plan = planOf(koa.params['collectionId']!);
+    const plan = planOf(koa, koa.params['collectionId']!);
     const raw = pickParams(koa.query, [...ITEMS_PARAMS, ...propertyParams(plan.layer.spec)]);
-    const query = parseItemsQuery(raw, config.featuresMaxLimit, plan.layer.spec);
+    const parsed = parseItemsQuery(raw, config.featuresMaxLimit, plan.layer.spec);
+    const query = coarseningOf(plan.layer) ? { ...parsed, crs: coarsenedCrs(plan.layer, parsed.crs ?? CRS84) } : parsed;
     negotiate(koa, raw.f, [GEOJSON_TYPE, JSON_TYPE]);
     const timeStamp = new Date().toISOString();
     const page = await readItems(pool, plan, query);
@@ -110,13 +116,13 @@ export function featuresRoutes({ pool, plans, config }: AppContext): Router {
   });
 
   router.get('/collections/:collectionId/items/:featureId', async (koa) => {
-    const plan = planOf(koa.params['collectionId']!);
+    const plan = planOf(koa, koa.params['collectionId']!);
     const featureId = koa.params['featureId']!;
     const q = pickParams(koa.query, ['datetime', 'crs', 'properties', 'f']);
     checkFormat(q.f, ['json', 'geojson']);
     negotiate(koa, q.f, [GEOJSON_TYPE, JSON_TYPE]);
     const time = q.datetime !== undefined ? parseDatetime(q.datetime) : undefined;
-    const crs = parseCrs(q.crs, 'crs');
+    const crs = coarsenedCrs(plan.layer, parseCrs(q.crs, 'crs'));
     const properties = q.properties !== undefined ? parseProperties(q.properties, plan.layer.spec) : undefined;
     const notFound = () => new NotFoundError('NotFound', `collection "${plan.layer.spec.id}" has no feature "${featureId.slice(0, 80)}"${q.datetime !== undefined ? ` at ${q.datetime}` : ''}`);
     if (plan.layer.idIsInteger ? !INTEGER_ID.test(featureId) : featureId.includes('\u0000')) throw notFound();

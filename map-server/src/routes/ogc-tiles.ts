@@ -10,12 +10,13 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { tileMatrixSetById, type TileMatrixSetDef } from '@onemap/tiles';
 import type { AppContext } from '../app-context.ts';
+import { noteAccess, viewOf } from '../middleware/security.ts';
 import { BadRequestError, NotFoundError } from '../errors.ts';
 import { parseInstant, pickParams } from '../query-params.ts';
 import { compileCgcs2000Plans, readCgcs2000Tile } from '../services/cgcs2000-tile-service.ts';
 import { JSON_TYPE } from '../services/features-documents.ts';
 import { checkFormat } from '../services/features-params.ts';
-import type { LayerPlan } from '../services/layer-plans.ts';
+import type { LayerPlan, Plans } from '../services/layer-plans.ts';
 import { limitsOf, tileMatrixSetDocumentWithLinks, tileMatrixSetsList, tilesetDocument, tilesetsList, type TilesetScope } from '../services/ogc-tiles-documents.ts';
 import { readTile } from '../services/tile-service.ts';
 import { tileJson } from './tiles.ts';
@@ -34,13 +35,26 @@ export function ogcTileRoutes({ pool, plans, config, tileCache }: AppContext): R
     const tj = tileJson(base, list, layers, plans);
     return { title, description, layers, listUrl, tileJsonUrl: `${base}/tiles/${list}.json`, bounds: tj.bounds as TilesetScope['bounds'], minZoom: tj.minzoom, maxZoom: tj.maxzoom };
   };
-  const dataset = scopeOf(plans.ordered, `${base}/tiles`, plans.catalog.title.zh, `${plans.catalog.title.en}: every layer in one vector tile`);
-  const collections = new Map(
-    [...plans.layers.values()].map((l) => [l.spec.id, scopeOf([l], `${base}/collections/${l.spec.id}/tiles`, l.spec.title.zh, `${l.spec.title.en}: ${l.spec.description.en}`)]),
-  );
+  /** The dataset and per-collection scopes of a view (built once per view: secure-plans.ts). */
+  const scopesByView = new WeakMap<Plans, { dataset: TilesetScope; collections: Map<string, TilesetScope> }>();
+  const scopesOf = (koa: Context) => {
+    const view = viewOf(koa);
+    let s = scopesByView.get(view);
+    if (!s) {
+      s = {
+        dataset: scopeOf(view.ordered, `${base}/tiles`, plans.catalog.title.zh, `${plans.catalog.title.en}: every layer in one vector tile`),
+        collections: new Map(
+          [...view.layers.values()].map((l) => [l.spec.id, scopeOf([l], `${base}/collections/${l.spec.id}/tiles`, l.spec.title.zh, `${l.spec.title.en}: ${l.spec.description.en}`)]),
+        ),
+      };
+      scopesByView.set(view, s);
+    }
+    return s;
+  };
+  const datasetScope = (koa: Context) => scopesOf(koa).dataset;
 
-  const collectionScope = (id: string): TilesetScope => {
-    const scope = collections.get(id);
+  const collectionScope = (koa: Context, id: string): TilesetScope => {
+    const scope = scopesOf(koa).collections.get(id);
     if (!scope) throw new NotFoundError('NotFound', `no collection "${id}"; the collections are listed at ${base}/collections`);
     return scope;
   };
@@ -71,6 +85,7 @@ export function ogcTileRoutes({ pool, plans, config, tileCache }: AppContext): R
       throw new NotFoundError('TileOutsideLimits', `tile ${tms.id} ${z}/${row}/${col} is outside this tileset's tileMatrixSetLimits`);
     const asOfMs = q.datetime !== undefined ? parseInstant(q.datetime) : undefined;
     const layers = scope.layers.filter((l) => z >= l.spec.zoom.min && z <= l.spec.zoom.max);
+    noteAccess(koa, layers.map((l) => l.spec));
     if (tms.id === 'WebMercatorQuad') {
       const { tile: t, status } = await readTile(pool, tileCache, layers, { z, x: col, y: row }, asOfMs);
       sendTile(koa, t, status);
@@ -80,15 +95,15 @@ export function ogcTileRoutes({ pool, plans, config, tileCache }: AppContext): R
     sendTile(koa, { raw, gzip: raw.subarray(0, 0), br: raw.subarray(0, 0), etag: '' }, 'off');
   };
 
-  router.get('/tiles', (koa) => json(koa, tilesetsList(dataset, base, `${base}/tiles`)));
-  router.get('/tiles/:tms', (koa) => json(koa, tilesetDocument(dataset, tmsOf(koa.params['tms']!), base)));
-  router.get('/tiles/:tms/:z/:row/:col', (koa) => tile(koa, dataset));
+  router.get('/tiles', (koa) => json(koa, tilesetsList(datasetScope(koa), base, `${base}/tiles`)));
+  router.get('/tiles/:tms', (koa) => json(koa, tilesetDocument(datasetScope(koa), tmsOf(koa.params['tms']!), base)));
+  router.get('/tiles/:tms/:z/:row/:col', (koa) => tile(koa, datasetScope(koa)));
   router.get('/collections/:collectionId/tiles', (koa) => {
-    const scope = collectionScope(koa.params['collectionId']!);
+    const scope = collectionScope(koa, koa.params['collectionId']!);
     json(koa, tilesetsList(scope, base, scope.listUrl));
   });
-  router.get('/collections/:collectionId/tiles/:tms', (koa) => json(koa, tilesetDocument(collectionScope(koa.params['collectionId']!), tmsOf(koa.params['tms']!), base)));
-  router.get('/collections/:collectionId/tiles/:tms/:z/:row/:col', (koa) => tile(koa, collectionScope(koa.params['collectionId']!)));
+  router.get('/collections/:collectionId/tiles/:tms', (koa) => json(koa, tilesetDocument(collectionScope(koa, koa.params['collectionId']!), tmsOf(koa.params['tms']!), base)));
+  router.get('/collections/:collectionId/tiles/:tms/:z/:row/:col', (koa) => tile(koa, collectionScope(koa, koa.params['collectionId']!)));
   router.get('/tileMatrixSets', (koa) => json(koa, tileMatrixSetsList(base)));
   router.get('/tileMatrixSets/:id', (koa) => json(koa, tileMatrixSetDocumentWithLinks(tmsOf(koa.params['id']!), base)));
   return router;

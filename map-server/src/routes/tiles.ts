@@ -10,11 +10,15 @@ import { readTile } from '../services/tile-service.ts';
 import { MVT_MEDIA_TYPE, sendTile } from './tile-response.ts';
 import type { LayerPlan, Plans } from '../services/layer-plans.ts';
 import type { AppContext } from '../app-context.ts';
+import { noteAccess, viewOf } from '../middleware/security.ts';
 
 /** The MVT media type (one definition, in tile-response.ts). */
 export const MVT_TYPE = MVT_MEDIA_TYPE;
 
-/** Resolves `a,b,c` to plans, 404 naming the unknown ones. */
+/**
+ * Resolves `a,b,c` to plans, 404 naming the unknown ones. Pass the caller's view (viewOf):
+ * a layer the caller may not see is unknown, with the same message as a missing one.
+ */
 export function resolveLayers(plans: Plans, list: string): LayerPlan[] {
   const ids = list.split(',');
   if (ids.length > 32) throw new BadRequestError('at most 32 layers per composite tile');
@@ -25,11 +29,12 @@ export function resolveLayers(plans: Plans, list: string): LayerPlan[] {
 
 export function tileRoutes(ctx: AppContext): Router {
   const router = new Router();
-  const { pool, plans, config, tileCache } = ctx;
+  const { pool, config, tileCache } = ctx;
 
   router.get('/tiles/:layers/:z/:x/:y.mvt', async (koa) => {
     const p = koa.params as { layers: string; z: string; x: string; y: string };
-    const layers = resolveLayers(plans, p.layers);
+    const layers = resolveLayers(viewOf(koa), p.layers);
+    noteAccess(koa, layers.map((l) => l.spec));
     let coord;
     try {
       coord = parseTileCoord(p.z, p.x, p.y);
@@ -50,10 +55,11 @@ export function tileRoutes(ctx: AppContext): Router {
 
   router.get('/tiles/:layers.json', (koa) => {
     const p = koa.params as { layers: string };
-    const layers = resolveLayers(plans, p.layers);
+    const view = viewOf(koa);
+    const layers = resolveLayers(view, p.layers);
     pickParams(koa.query, ['f']);
     koa.type = 'application/json';
-    koa.body = tileJson(config.publicBaseUrl, p.layers, layers, plans);
+    koa.body = tileJson(config.publicBaseUrl, p.layers, layers, view);
   });
 
   return router;

@@ -9,11 +9,19 @@ import type { Pool } from '../db.ts';
 import type { LayerPlan } from './layer-plans.ts';
 
 export interface Cgcs2000Plans {
-  readonly statements: ReadonlyMap<string, TileStatements>;
+  /** The statements of a layer plan (desensitised variants included: secure-plans.ts), compiled once. */
+  statementsOf(plan: LayerPlan): TileStatements;
 }
 
 export function compileCgcs2000Plans(layers: Iterable<LayerPlan>): Cgcs2000Plans {
-  return { statements: new Map([...layers].map((l) => [l.spec.id, compileCgcs2000TileSql(l.spec, l.idIsInteger)])) };
+  const statements = new Map<LayerPlan, TileStatements>([...layers].map((l) => [l, compileCgcs2000TileSql(l.spec, l.idIsInteger)]));
+  return {
+    statementsOf: (plan) => {
+      let s = statements.get(plan);
+      if (!s) statements.set(plan, (s = compileCgcs2000TileSql(plan.spec, plan.idIsInteger)));
+      return s;
+    },
+  };
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -29,6 +37,7 @@ async function layerTile(pool: Pool, sql: TileStatements, id: string, z: number,
 }
 
 export async function readCgcs2000Tile(pool: Pool, plans: Cgcs2000Plans, layers: readonly LayerPlan[], z: number, col: number, row: number, asOfMs?: number): Promise<Buffer> {
-  const parts = await Promise.all(layers.map((l) => layerTile(pool, plans.statements.get(l.spec.id)!, l.spec.id, z, col, row, asOfMs)));
+  // Statement names follow the plan's own (`tile_roads`, `tile_pipe_segments__staff`, …).
+  const parts = await Promise.all(layers.map((l) => layerTile(pool, plans.statementsOf(l), l.tileStatementNames.current.replace(/^tile_/, ''), z, col, row, asOfMs)));
   return Buffer.concat(parts);
 }

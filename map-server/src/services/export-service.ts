@@ -141,7 +141,7 @@ export async function exportFeatures(pool: Pool, plan: FeaturePlan, query: Omit<
     const sql = compileExportGeoJsonSql(spec, bound.bbox, bound.time, bound.extra, true);
     const lines = numberMatched ? lineChunks(cursorRows(pool, sql, values)) : ['{"type":"FeatureCollection","features":[]}'];
     await pipeline(Readable.from(lines), createWriteStream(source));
-    const srs = crs === CRS84 ? 'OGC:CRS84' : `EPSG:${crs.srid}`;
+    const srs = crs.uri === CRS84.uri ? 'OGC:CRS84' : `EPSG:${crs.srid}`;
     const geometryType = numberMatched ? [] : ['-nlt', spec.table.geometryType.toUpperCase()];
     const shp = options.format === 'shp';
     const target = shp ? join(dir, 'shp') : join(dir, `${spec.id}.gpkg`);

@@ -2,6 +2,7 @@
 import { timeBucket, type CachedTile, type TileCache, type TileCoord } from '@onemap/tiles';
 import type { Pool } from '../db.ts';
 import type { LayerPlan } from './layer-plans.ts';
+import { variantSuffix } from './secure-plans.ts';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -37,7 +38,9 @@ function uncached(raw: Buffer): CachedTile {
 
 /**
  * The tile through the cache when there is one. A composite is cached under its own id
- * ("roads,buildings") and invalidated with any of its members.
+ * ("roads,buildings") and invalidated with any of its members. A desensitised variant of a
+ * layer (secure-plans.ts) is cached in its own bucket ("current.v-staff"), so one audience's
+ * tile is never handed to another; invalidation drops every bucket of a layer.
  */
 export async function readTile(
   pool: Pool,
@@ -49,5 +52,5 @@ export async function readTile(
   const render = () => readCompositeTile(pool, plans, coord, asOfMs);
   if (!cache) return { tile: uncached(await render()), status: 'off' };
   const layerId = plans.map((p) => p.spec.id).join(',');
-  return cache.lookup({ layerId, bucket: timeBucket(asOfMs), coord }, render);
+  return cache.lookup({ layerId, bucket: `${timeBucket(asOfMs)}${variantSuffix(plans)}`, coord }, render);
 }

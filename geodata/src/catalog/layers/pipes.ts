@@ -21,8 +21,9 @@ const CATEGORY_CLASSES: readonly StyleClass[] = [
 ];
 
 /**
- * 管线: pipe segments and points. Published properties are the desensitised set (脱敏): no depth,
- * elevation, pressure or owner unit — those are served only by the pipeline analyses.
+ * 管线: pipe segments and points, internal (内部) and owned by the pipeline department. Depth,
+ * pressure and owner unit are published for the owner department; everyone else gets the
+ * desensitised set (脱敏) that the rules in `auth.desensitisation_rules` (migration 0081) derive.
  */
 export const pipeLayers: readonly LayerSpec[] = [
   {
@@ -41,6 +42,10 @@ export const pipeLayers: readonly LayerSpec[] = [
       { name: 'diameter_mm', type: 'integer', title: { zh: '管径(毫米)', en: 'Diameter (mm)' } },
       { name: 'material', type: 'string', title: { zh: '材质', en: 'Material' } },
       { name: 'status', type: 'integer', title: { zh: '状态', en: 'Status' } },
+      { name: 'start_depth', type: 'number', title: { zh: '起点埋深(米)', en: 'Start depth (m)' } },
+      { name: 'end_depth', type: 'number', title: { zh: '终点埋深(米)', en: 'End depth (m)' } },
+      { name: 'pressure_mpa', type: 'number', title: { zh: '压力(兆帕)', en: 'Pressure (MPa)' } },
+      { name: 'owner_unit', type: 'string', title: { zh: '权属单位', en: 'Owner unit' } },
     ],
     zoom: { min: 12, max: 20 },
     style: { strokeWidthPx: 1.5, classify: { property: 'category', otherColor: '#6600cc', classes: CATEGORY_CLASSES } },
@@ -63,6 +68,8 @@ export const pipeLayers: readonly LayerSpec[] = [
       { name: 'category', type: 'string', title: { zh: '大类', en: 'Category' }, required: true },
       { name: 'feature', type: 'string', title: { zh: '特征', en: 'Feature' } },
       { name: 'appurtenance', type: 'string', title: { zh: '附属物', en: 'Appurtenance' } },
+      { name: 'depth', type: 'number', title: { zh: '埋深(米)', en: 'Depth (m)' } },
+      { name: 'owner_unit', type: 'string', title: { zh: '权属单位', en: 'Owner unit' } },
     ],
     zoom: { min: 16, max: 20 },
     style: { radiusPx: 3, classify: { property: 'category', otherColor: '#6600cc', classes: CATEGORY_CLASSES } },

@@ -1,0 +1,101 @@
+/**
+ * 分级分类 and 脱敏 as one pure decision: for a principal and a layer, which audience's view of
+ * the layer it gets — the layer as catalogued (`full`), a desensitised view (`staff`,
+ * `public`), or nothing at all (`none`, indistinguishable from a layer that does not exist).
+ *
+ *   classification  owner dept / admin   other signed-in      anonymous
+ *   public          full                 staff view           public view
+ *   internal        full                 staff view           none
+ *   restricted      full                 none                 none
+ */
+import type { LayerSpec } from '@onemap/geodata/catalog';
+import type { Principal } from './principal.ts';
+
+export type Audience = 'full' | 'staff' | 'public';
+
+export function audienceOf(principal: Principal, spec: Pick<LayerSpec, 'classification' | 'owner'>): Audience | 'none' {
+  if (principal.role === 'admin' || (principal.department !== null && principal.department === spec.owner.code)) return 'full';
+  if (principal.role === 'public') return spec.classification === 'public' ? 'public' : 'none';
+  return spec.classification === 'restricted' ? 'none' : 'staff';
+}
+
+/** One row of `auth.desensitisation_rules` (migration 0081). */
+export interface DesensitisationRule {
+  readonly layerId: string;
+  readonly audience: 'public' | 'staff';
+  readonly action: 'drop' | 'generalise';
+  readonly property: string | null;
+  readonly maxZoom: number | null;
+  readonly tolerancePx: number | null;
+  readonly decimals: number | null;
+}
+
+/** What a desensitised view does to geometry outside tiles: coordinates rounded to `decimals` degrees. */
+export interface GeometryCoarsening {
+  readonly decimals: number;
+}
+
+export interface DesensitisedSpec {
+  readonly spec: LayerSpec;
+  readonly coarsening: GeometryCoarsening | undefined;
+}
+
+export class RuleError extends Error {
+  override readonly name = 'RuleError';
+}
+
+/**
+ * The layer as an audience may see it: dropped properties removed (from tiles, features,
+ * queryables and exports alike, since all of them are compiled from the spec), and for
+ * `generalise` a lower maximum zoom with simplification at every zoom. Rules naming a property
+ * the layer does not publish are an error (found at start).
+ */
+export function desensitise(spec: LayerSpec, audience: Audience, rules: readonly DesensitisationRule[]): DesensitisedSpec {
+  if (audience === 'full') return { spec, coarsening: undefined };
+  const mine = rules.filter((r) => r.layerId === spec.id && r.audience === audience);
+  const dropped = new Set<string>();
+  let generalise: DesensitisationRule | undefined;
+  for (const r of mine) {
+    if (r.action === 'drop') {
+      if (!r.property || !spec.properties.some((p) => p.name === r.property)) throw new RuleError(`desensitisation rule for ${spec.id}/${audience}: ${spec.id} publishes no property "${r.property}"`);
+      dropped.add(r.property);
+    } else {
+      if (r.maxZoom === null || r.tolerancePx === null || r.decimals === null) throw new RuleError(`desensitisation rule for ${spec.id}/${audience}: generalise needs max_zoom, tolerance_px and decimals`);
+      if (!generalise || r.maxZoom < generalise.maxZoom!) generalise = r;
+    }
+  }
+  if (!dropped.size && !generalise) return { spec, coarsening: undefined };
+  const properties = spec.properties.filter((p) => !dropped.has(p.name));
+  let out: LayerSpec = { ...spec, properties };
+  // Thinning or sorting by a dropped property would reveal it.
+  if (out.generalization?.minZoomByValue && dropped.has(out.generalization.minZoomByValue.property)) {
+    const { minZoomByValue: _drop, ...rest } = out.generalization;
+    out = { ...out, generalization: rest };
+  }
+  if (out.style.classify && dropped.has(out.style.classify.property)) {
+    const { classify: _c, ...style } = out.style;
+    out = { ...out, style };
+  }
+  if (generalise) {
+    const maxZoom = Math.max(spec.zoom.min, Math.min(spec.zoom.max, generalise.maxZoom!));
+    // No overview table (it holds the full state): simplification at every zoom up to maxZoom.
+    const { overview: _o, ...g } = out.generalization ?? { fullDetailZoom: 0 };
+    out = { ...out, zoom: { min: spec.zoom.min, max: maxZoom }, generalization: { ...g, fullDetailZoom: maxZoom + 1, simplifyPx: generalise.tolerancePx! } };
+  }
+  return { spec: out, coarsening: generalise ? { decimals: generalise.decimals! } : undefined };
+}
+
+export async function loadRules(pool: { query: <R extends object>(text: string) => Promise<{ rows: R[] }> }): Promise<DesensitisationRule[]> {
+  const { rows } = await pool.query<{ layer_id: string; audience: 'public' | 'staff'; action: 'drop' | 'generalise'; property: string | null; max_zoom: number | null; tolerance_px: string | null; decimals: number | null }>(
+    `SELECT layer_id, audience, action, property, max_zoom, tolerance_px, decimals FROM auth.desensitisation_rules ORDER BY id`,
+  );
+  return rows.map((r) => ({
+    layerId: r.layer_id,
+    audience: r.audience,
+    action: r.action,
+    property: r.property,
+    maxZoom: r.max_zoom,
+    tolerancePx: r.tolerance_px === null ? null : Number(r.tolerance_px),
+    decimals: r.decimals,
+  }));
+}

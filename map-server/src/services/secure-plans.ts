@@ -1,0 +1,144 @@
+/**
+ * Per-principal views of the compiled plans. At start every layer is compiled once per
+ * audience whose desensitisation rules change it (access-policy.ts); a view is a `Plans` that
+ * holds only the layers a principal may see, each in the principal's variant. Routes take
+ * `viewOf(koa)` instead of the global plans, so a layer outside the view behaves exactly like
+ * a layer that does not exist (same 404, absent from lists). Views are built once per
+ * (role, department) and reused.
+ */
+import { compileTileSql } from '@onemap/tiles';
+import type { Pool } from '../db.ts';
+import { BadRequestError } from '../errors.ts';
+import type { CrsDef } from './crs.ts';
+import { audienceOf, desensitise, loadRules, type Audience, type DesensitisationRule, type GeometryCoarsening } from './access-policy.ts';
+import { compileFeaturePlans, type FeaturePlan, type Statement } from './features-sql.ts';
+import type { LayerPlan, Plans } from './layer-plans.ts';
+import { ANONYMOUS, type Principal } from './principal.ts';
+
+interface Variant {
+  readonly plan: LayerPlan;
+  readonly coarsening: GeometryCoarsening | undefined;
+  /** '' for the catalogued layer, else the audience whose rules made it. */
+  readonly name: '' | 'staff' | 'public';
+}
+
+export interface SecurePlans {
+  readonly rules: readonly DesensitisationRule[];
+  /** The plans as this principal may see them. */
+  viewFor(principal: Principal): Plans;
+  /** Audience of the principal for a layer (none: it does not exist for them). */
+  audience(principal: Principal, layerId: string): Audience | 'none';
+}
+
+const variantInfo = new WeakMap<LayerPlan, Variant>();
+const featurePlanCache = new WeakMap<LayerPlan, FeaturePlan>();
+
+/** Cache-bucket suffix of a set of layer plans ('' when all are as catalogued). */
+export function variantSuffix(plans: readonly LayerPlan[]): string {
+  const names = plans.map((p) => variantInfo.get(p)?.name ?? '');
+  return names.some((n) => n) ? `.v-${names.map((n) => n || 'full').join('-')}` : '';
+}
+
+/** Geometry coarsening of a variant (features and exports round coordinates to this). */
+export function coarseningOf(plan: LayerPlan): GeometryCoarsening | undefined {
+  return variantInfo.get(plan)?.coarsening;
+}
+
+const renamed = (s: Statement, suffix: string): Statement => (s.name ? { ...s, name: `${s.name}${suffix}` } : s);
+
+/** The compiled feature statements of a (variant) layer plan, compiled once and cached. */
+export function featurePlanOf(plan: LayerPlan): FeaturePlan {
+  let fp = featurePlanCache.get(plan);
+  if (!fp) {
+    const base = compileFeaturePlans([plan]).get(plan.spec.id)!;
+    const name = variantInfo.get(plan)?.name;
+    // Prepared statement names are per connection: a variant's statements need their own.
+    fp = name
+      ? {
+          ...base,
+          items: new Map([...base.items].map(([k, s]) => [k, renamed(s, `__${name}`)])),
+          item: new Map([...base.item].map(([k, s]) => [k, renamed(s, `__${name}`)])),
+          temporalExtent: base.temporalExtent ? renamed(base.temporalExtent, `__${name}`) : undefined,
+        }
+      : base;
+    featurePlanCache.set(plan, fp);
+  }
+  return fp;
+}
+
+function variantPlan(base: LayerPlan, audience: 'staff' | 'public', rules: readonly DesensitisationRule[]): Variant {
+  const { spec, coarsening } = desensitise(base.spec, audience, rules);
+  if (spec === base.spec) return { plan: base, coarsening: undefined, name: '' };
+  const suffix = `__${audience}`;
+  const plan: LayerPlan = {
+    ...base,
+    spec,
+    tileSql: compileTileSql(spec, base.idIsInteger),
+    tileStatementNames: { current: `${base.tileStatementNames.current}${suffix}`, asOf: `${base.tileStatementNames.asOf}${suffix}`, overview: `${base.tileStatementNames.overview}${suffix}` },
+  };
+  return { plan, coarsening, name: audience };
+}
+
+/** Builds the variants from the rules table (an unusable rule stops the start, like a catalogue problem). */
+export async function compileSecurePlans(pool: Pool, plans: Plans): Promise<SecurePlans> {
+  const rules = await loadRules(pool);
+  return buildSecurePlans(plans, rules);
+}
+
+export function buildSecurePlans(plans: Plans, rules: readonly DesensitisationRule[]): SecurePlans {
+  const variants = new Map<string, Record<Audience, Variant>>();
+  for (const p of plans.layers.values()) {
+    const full: Variant = { plan: p, coarsening: undefined, name: '' };
+    const entry = { full, staff: variantPlan(p, 'staff', rules), public: variantPlan(p, 'public', rules) };
+    for (const v of Object.values(entry)) if (v.name) variantInfo.set(v.plan, v);
+    variants.set(p.spec.id, entry);
+  }
+  const views = new Map<string, Plans>();
+  const audience = (principal: Principal, layerId: string): Audience | 'none' => {
+    const plan = plans.layers.get(layerId);
+    return plan ? audienceOf(principal, plan.spec) : 'none';
+  };
+  const viewFor = (principal: Principal): Plans => {
+    if (principal.role === 'admin') return plans;
+    const key = `${principal.role}|${principal.department ?? ''}`;
+    let view = views.get(key);
+    if (!view) {
+      const visible: LayerPlan[] = [];
+      for (const p of plans.ordered) {
+        const a = audienceOf(principal, p.spec);
+        if (a !== 'none') visible.push(variants.get(p.spec.id)![a].plan);
+      }
+      const ids = new Set(visible.map((p) => p.spec.id));
+      // Bounds of what the view holds only: the extent of a hidden layer is not shown either.
+      const b = visible.flatMap((p) => (p.bounds ? [p.bounds] : []));
+      const bounds: Plans['bounds'] = b.length
+        ? [Math.min(...b.map((x) => x[0])), Math.min(...b.map((x) => x[1])), Math.max(...b.map((x) => x[2])), Math.max(...b.map((x) => x[3]))]
+        : undefined;
+      view = {
+        catalog: { ...plans.catalog, layers: plans.catalog.layers.filter((l) => ids.has(l.id)) },
+        layers: new Map(visible.map((p) => [p.spec.id, p])),
+        ordered: visible,
+        bounds,
+      };
+      views.set(key, view);
+    }
+    return view;
+  };
+  return { rules, viewFor, audience };
+}
+
+/** The plans anonymous callers see (the tile hot path serves only these). */
+export function publicView(secure: SecurePlans): Plans {
+  return secure.viewFor(ANONYMOUS);
+}
+
+/**
+ * The output CRS for a desensitised layer: coordinates rounded to the rule's decimals, and only
+ * in longitude/latitude (a projected CRS counts in metres, which the rule cannot coarsen).
+ */
+export function coarsenedCrs(plan: LayerPlan, crs: CrsDef): CrsDef {
+  const c = coarseningOf(plan);
+  if (!c) return crs;
+  if (!crs.geographic) throw new BadRequestError(`图层 ${plan.spec.id} 对您只提供经纬度坐标 / layer ${plan.spec.id} is served to you in longitude/latitude only`, { parameter: 'crs' });
+  return { ...crs, decimals: Math.min(crs.decimals, c.decimals) };
+}
