@@ -1,8 +1,10 @@
 /**
- * 管线探测成果导入 (survey import), pure part: CSV text → typed point and line rows plus the
- * findings that need no database (parse errors, duplicates, swapped X/Y, coincident points,
- * impossible depths, dangling points, missing point references). Row numbers are CSV line numbers
- * (the header is line 1).
+ * 管线探测成果导入 (survey import), pure part: the two tables (CSV text, or cell rows read from an
+ * XLSX workbook by pipe-survey-xlsx.ts) → typed point and line rows plus the findings that need no
+ * database (parse errors, duplicates, swapped X/Y, coincident points, impossible depths, dangling
+ * points, missing point references). Row numbers are CSV line numbers or spreadsheet row numbers
+ * (the header is row 1). The columns are those pipe-survey-export.ts writes (SURVEY_POINT_COLUMNS,
+ * SURVEY_LINE_COLUMNS), so an exported survey imports unchanged; only the first few are required.
  */
 
 export type Severity = 'error' | 'warning';
@@ -25,6 +27,9 @@ export interface PointRow {
   readonly feature: string | null;
   readonly appurtenance: string | null;
   readonly depth: number | null;
+  readonly valveState: string | null;
+  readonly road: string | null;
+  readonly owner: string | null;
 }
 
 export interface LineRow {
@@ -36,7 +41,34 @@ export interface LineRow {
   readonly diameter: number | null;
   readonly material: string | null;
   readonly owner: string | null;
+  /** 管线编号; null → the import numbers the line itself. */
+  readonly lineNo: string | null;
+  /** 断面尺寸 宽×高 (mm) of a rectangular section (管块, 方沟). */
+  readonly widthMm: number | null;
+  readonly heightMm: number | null;
+  readonly embedding: string | null;
+  readonly pressureClass: string | null;
+  readonly pressureMpa: number | null;
+  readonly voltageKv: number | null;
+  readonly installYear: number | null;
+  readonly road: string | null;
+  readonly location: 'carriageway' | 'sidewalk' | null;
+  readonly status: number | null;
 }
+
+/**
+ * The survey tables' columns, in the order the export writes them (CJJ 61 管线点成果表 and 线表).
+ * The first header of each entry is written; the import also accepts the other spellings.
+ */
+export const SURVEY_POINT_COLUMNS = ['点号', 'X', 'Y', '地面高程', '类别', '特征', '附属物', '埋深', '阀门状态', '所在道路', '权属单位'] as const;
+export const SURVEY_LINE_COLUMNS = [
+  '管线编号', '起点号', '终点号', '起点埋深', '终点埋深', '管径', '断面尺寸', '材质', '埋设方式', '压力级制', '设计压力', '电压', '建设年代', '权属单位', '所在道路', '位置', '状态',
+] as const;
+
+/** 位置 column: 车行道 / 人行道 (or the stored English words). */
+const LOCATIONS: Record<string, 'carriageway' | 'sidewalk'> = { 车行道: 'carriageway', carriageway: 'carriageway', 人行道: 'sidewalk', sidewalk: 'sidewalk' };
+export const LOCATION_ZH: Record<'carriageway' | 'sidewalk', string> = { carriageway: '车行道', sidewalk: '人行道' };
+const VALVE_STATES = new Set(['开', '关', '故障']);
 
 export const MAX_DEPTH_M = 15;
 export const COINCIDENT_M = 0.05;
@@ -49,6 +81,9 @@ const POINT_HEADERS: Record<string, string> = {
   特征: 'feature', feature: 'feature',
   附属物: 'appurtenance', appurtenance: 'appurtenance',
   埋深: 'depth', depth: 'depth',
+  阀门状态: 'valveState', valve_state: 'valveState',
+  所在道路: 'road', road_name: 'road', road: 'road',
+  权属单位: 'owner', owner: 'owner', owner_unit: 'owner',
 };
 const LINE_HEADERS: Record<string, string> = {
   起点号: 'start', start: 'start', start_point: 'start', from: 'start',
@@ -58,6 +93,16 @@ const LINE_HEADERS: Record<string, string> = {
   管径: 'diameter', diameter: 'diameter', diameter_mm: 'diameter',
   材质: 'material', material: 'material',
   权属单位: 'owner', owner: 'owner', owner_unit: 'owner',
+  管线编号: 'lineNo', line_no: 'lineNo',
+  断面尺寸: 'section', section: 'section',
+  埋设方式: 'embedding', embedding: 'embedding',
+  压力级制: 'pressureClass', pressure_class: 'pressureClass',
+  设计压力: 'pressureMpa', pressure_mpa: 'pressureMpa',
+  电压: 'voltage', voltage_kv: 'voltage',
+  建设年代: 'installYear', install_year: 'installYear',
+  所在道路: 'road', road_name: 'road', road: 'road',
+  位置: 'location', location: 'location',
+  状态: 'status', status: 'status',
 };
 const REQUIRED_POINT = ['pointNo', 'x', 'y', 'code'];
 const REQUIRED_LINE = ['start', 'end'];
@@ -88,8 +133,7 @@ export function parseCsv(text: string): string[][] {
 
 interface Table { readonly records: { row: number; get: (k: string) => string }[] }
 
-function table(text: string, name: 'points' | 'lines', aliases: Record<string, string>, required: string[], findings: Finding[]): Table {
-  const rows = parseCsv(text);
+function table(rows: readonly (readonly string[])[], name: 'points' | 'lines', aliases: Record<string, string>, required: string[], findings: Finding[]): Table {
   const header = rows[0] ?? [];
   const index = new Map<string, number>();
   header.forEach((h, i) => {
@@ -128,19 +172,57 @@ function depthCheck(d: number | null, t: 'points' | 'lines', row: number, col: s
     findings.push({ table: t, row, code: 'IMPOSSIBLE_DEPTH', severity: 'error', message: `${col} ${d} m 不合理 (应在 0–${MAX_DEPTH_M} m) / impossible depth` });
 }
 
+type LineExtras = Pick<LineRow, 'lineNo' | 'widthMm' | 'heightMm' | 'embedding' | 'pressureClass' | 'pressureMpa' | 'voltageKv' | 'installYear' | 'road' | 'location' | 'status'>;
+
+/** The optional line columns; a bad value is a PARSE_ERROR finding. */
+function lineExtras(rec: { row: number; get: (k: string) => string }, findings: Finding[]): LineExtras {
+  const bad = (col: string, v: string, want: string) =>
+    findings.push({ table: 'lines', row: rec.row, code: 'PARSE_ERROR', severity: 'error', message: `${col} "${v.slice(0, 20)}" 无效 / ${col} must be ${want}` });
+  const lineNo = rec.get('lineNo') || null;
+  if (lineNo !== null && !/^[A-Za-z0-9_-]{1,32}$/.test(lineNo)) bad('管线编号', lineNo, 'letters, digits, _ - (≤ 32)');
+  let widthMm: number | null = null;
+  let heightMm: number | null = null;
+  const section = rec.get('section');
+  if (section !== '') {
+    const m = /^(\d{1,5})\s*[×xX*]\s*(\d{1,5})$/.exec(section);
+    if (m && Number(m[1]) > 0 && Number(m[2]) > 0) [widthMm, heightMm] = [Number(m[1]), Number(m[2])];
+    else bad('断面尺寸', section, 'width×height in mm, e.g. 600×400');
+  }
+  const pressureMpa = num(rec.get('pressureMpa'), findings, 'lines', rec.row, '设计压力');
+  const voltageKv = num(rec.get('voltage'), findings, 'lines', rec.row, '电压');
+  const yearText = rec.get('installYear');
+  const installYear = num(yearText, findings, 'lines', rec.row, '建设年代');
+  if (installYear !== null && (!Number.isInteger(installYear) || installYear < 1900 || installYear > 2100)) bad('建设年代', yearText, 'a year 1900–2100');
+  const locText = rec.get('location');
+  const location = locText === '' ? null : (LOCATIONS[locText] ?? null);
+  if (locText !== '' && location === null) bad('位置', locText, '车行道 or 人行道');
+  const statusText = rec.get('status');
+  const status = statusText === '' ? null : /^[0-3]$/.test(statusText) ? Number(statusText) : null;
+  if (statusText !== '' && status === null) bad('状态', statusText, '0 在用, 1 废弃, 2 空管 or 3 其他');
+  return {
+    lineNo, widthMm, heightMm, embedding: rec.get('embedding').toUpperCase() || null, pressureClass: rec.get('pressureClass') || null, pressureMpa, voltageKv, installYear,
+    road: rec.get('road') || null, location, status,
+  };
+}
+
 export interface ParsedSurvey {
   readonly points: PointRow[];
   readonly lines: LineRow[];
   readonly findings: Finding[];
 }
 
-/** Parses both tables and runs every check that needs no database. */
+/** Parses both CSV tables and runs every check that needs no database. */
 export function parseSurvey(pointsCsv: string, linesCsv: string): ParsedSurvey {
+  return parseSurveyTables(parseCsv(pointsCsv), parseCsv(linesCsv));
+}
+
+/** The same for tables already split into cells (header first), e.g. read from XLSX sheets. */
+export function parseSurveyTables(pointRows: readonly (readonly string[])[], lineRows: readonly (readonly string[])[]): ParsedSurvey {
   const findings: Finding[] = [];
   const points: PointRow[] = [];
   const lines: LineRow[] = [];
   const seen = new Map<string, number>();
-  for (const rec of table(pointsCsv, 'points', POINT_HEADERS, REQUIRED_POINT, findings).records) {
+  for (const rec of table(pointRows, 'points', POINT_HEADERS, REQUIRED_POINT, findings).records) {
     const pointNo = rec.get('pointNo');
     if (!/^[A-Za-z0-9_-]{1,32}$/.test(pointNo)) {
       findings.push({ table: 'points', row: rec.row, code: 'PARSE_ERROR', severity: 'error', message: `点号无效 / invalid point number "${pointNo.slice(0, 40)}"` });
@@ -167,7 +249,15 @@ export function parseSurvey(pointsCsv: string, linesCsv: string): ParsedSurvey {
       continue;
     }
     depthCheck(depth, 'points', rec.row, '埋深', findings);
-    points.push({ row: rec.row, pointNo, x, y, ground, code: rec.get('code').toUpperCase(), feature: rec.get('feature') || null, appurtenance: rec.get('appurtenance') || null, depth });
+    const valveState = rec.get('valveState') || null;
+    if (valveState !== null && !VALVE_STATES.has(valveState)) {
+      findings.push({ table: 'points', row: rec.row, code: 'PARSE_ERROR', severity: 'error', message: `阀门状态 "${valveState.slice(0, 8)}" 应为 开/关/故障 / valve state must be 开, 关 or 故障` });
+      continue;
+    }
+    points.push({
+      row: rec.row, pointNo, x, y, ground, code: rec.get('code').toUpperCase(), feature: rec.get('feature') || null, appurtenance: rec.get('appurtenance') || null, depth,
+      valveState, road: rec.get('road') || null, owner: rec.get('owner') || null,
+    });
   }
   // Coincident points: sort by x, compare neighbours within the tolerance.
   const byX = [...points].sort((a, b) => a.x - b.x);
@@ -182,7 +272,9 @@ export function parseSurvey(pointsCsv: string, linesCsv: string): ParsedSurvey {
   }
   const byNo = new Map(points.map((p) => [p.pointNo, p]));
   const used = new Set<string>();
-  for (const rec of table(linesCsv, 'lines', LINE_HEADERS, REQUIRED_LINE, findings).records) {
+  const lineNos = new Map<string, number>();
+  const pairs = new Map<string, number>();
+  for (const rec of table(lineRows, 'lines', LINE_HEADERS, REQUIRED_LINE, findings).records) {
     const start = rec.get('start');
     const end = rec.get('end');
     const n = findings.length;
@@ -192,14 +284,28 @@ export function parseSurvey(pointsCsv: string, linesCsv: string): ParsedSurvey {
     if (start === '' || end === '') findings.push({ table: 'lines', row: rec.row, code: 'PARSE_ERROR', severity: 'error', message: '起点号/终点号为空 / start or end point number is empty' });
     else if (start === end) findings.push({ table: 'lines', row: rec.row, code: 'SELF_LOOP', severity: 'error', message: `起点号等于终点号 ${start} / start equals end` });
     if (diameter !== null && (diameter <= 0 || !Number.isInteger(diameter))) findings.push({ table: 'lines', row: rec.row, code: 'PARSE_ERROR', severity: 'error', message: `管径 ${diameter} 无效 / diameter must be a positive integer (mm)` });
+    const extra = lineExtras(rec, findings);
     if (findings.length > n) continue;
+    if (extra.lineNo !== null) {
+      const first = lineNos.get(extra.lineNo);
+      if (first !== undefined) {
+        findings.push({ table: 'lines', row: rec.row, code: 'DUPLICATE_LINE', severity: 'error', message: `管线编号 ${extra.lineNo} 重复 (首次在第 ${first} 行) / duplicate line number, first on row ${first}` });
+        continue;
+      }
+      lineNos.set(extra.lineNo, rec.row);
+    }
+    // The same pair of points joined twice, in either order (domain.md §1.10).
+    const pair = start < end ? `${start}\u0000${end}` : `${end}\u0000${start}`;
+    const twin = pairs.get(pair);
+    if (twin !== undefined) findings.push({ table: 'lines', row: rec.row, code: 'DUPLICATE_SEGMENT', severity: 'warning', message: `${start}–${end} 与第 ${twin} 行重复 / the same two points are joined on row ${twin}` });
+    else pairs.set(pair, rec.row);
     for (const ref of [start, end]) {
       used.add(ref);
       if (!byNo.has(ref)) findings.push({ table: 'lines', row: rec.row, code: 'MISSING_POINT', severity: 'error', message: `引用的点号 ${ref.slice(0, 32)} 不在点表中 / line references a missing point` });
     }
     depthCheck(startDepth, 'lines', rec.row, '起点埋深', findings);
     depthCheck(endDepth, 'lines', rec.row, '终点埋深', findings);
-    lines.push({ row: rec.row, start, end, startDepth, endDepth, diameter, material: rec.get('material').toUpperCase() || null, owner: rec.get('owner') || null });
+    lines.push({ row: rec.row, start, end, startDepth, endDepth, diameter, material: rec.get('material').toUpperCase() || null, owner: rec.get('owner') || null, ...extra });
   }
   for (const p of points)
     if (!used.has(p.pointNo) && p.appurtenance === null)

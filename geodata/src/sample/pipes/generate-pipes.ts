@@ -269,7 +269,9 @@ function buildNet(ctx: Ctx, spec: NetSpec, graph: RoadGraph, riverDist: (p: XY) 
   // phi = ground + min(0.3, 0.0005·distance to a river outfall). Inverts sit a near-constant depth
   // below ground at phi − depth, so every pipe falls from higher to lower phi (never uphill) and
   // the local minima of phi are the outfalls (出水口).
-  const targetDepth = spec.net === 'YS' ? 2.0 : 2.8;
+  // Deep enough that the cover over the largest storm main (DN1200) stays ≥ 0.7 m at a junction
+  // (depth there is targetDepth − at most 0.3).
+  const targetDepth = spec.net === 'YS' ? 2.4 : 2.8;
   const phi = new Float64Array(n);
   if (gravity) for (let i = 0; i < n; i++) if (used[i]) phi[i] = ctx.ground(cityFrame.toLonLat(...graph.nodes[i]!)) + Math.min(0.3, 0.0005 * dist[i]!);
   const downhill = (from: number, to: number): boolean => phi[to]! < phi[from]! || (phi[to] === phi[from] && to < from);
@@ -328,6 +330,7 @@ function buildNet(ctx: Ctx, spec: NetSpec, graph: RoadGraph, riverDist: (p: XY) 
       ids.push(addPoint(xy, e.roadName, interiorKind(spec.net, i)));
     }
     ids.push(junctionPoint(b, e.roadName));
+    const sec = section(spec.net, e, acc[a]! + e.lengthM);
     const invA = gravity ? invertAt(a) : 0;
     const invB = gravity ? invertAt(b) : 0;
     for (let i = 1; i < ids.length; i++) {
@@ -338,10 +341,11 @@ function buildNet(ctx: Ctx, spec: NetSpec, graph: RoadGraph, riverDist: (p: XY) 
         if (gravity) return r3(p.groundElev - (invA + (invB - invA) * frac));
         return r3(baseDepth(spec.net) + 0.3 * noise(p.id, 7));
       };
-      // A surveyed manhole between two junctions: its ground keeps the pipe 1–4 m deep.
+      // A surveyed manhole between two junctions: its ground keeps the invert 4 m deep at most and
+      // the cover over the pipe at least 0.8 m (GB 50014 §5.3.7 asks 0.7 under a carriageway).
       if (gravity && i < ids.length - 1) {
         const invT = invA + ((invB - invA) * i) / parts;
-        t.groundElev = r3(Math.min(invT + 4, Math.max(invT + 1, t.groundElev)));
+        t.groundElev = r3(Math.min(invT + 4, Math.max(invT + 0.8 + (sec.diameterMm ?? 0) / 1000, t.groundElev)));
       }
       const ds = depthOf(s, (i - 1) / parts);
       const de = depthOf(t, i / parts);
@@ -350,7 +354,7 @@ function buildNet(ctx: Ctx, spec: NetSpec, graph: RoadGraph, riverDist: (p: XY) 
       ctx.segments.push({
         id: ctx.segments.length + 1, lineNo: `${sub}L${String(seq.line).padStart(6, '0')}`, category: spec.category, subcategory: sub,
         startId: s.id, endId: t.id, startDepth: ds, endDepth: de, startElev: r3(s.groundElev - ds), endElev: r3(t.groundElev - de),
-        elevRef: gravity ? 'B' : 'T', ...section(spec.net, e, acc[a]! + e.lengthM),
+        elevRef: gravity ? 'B' : 'T', ...sec,
         pressureClass: spec.net === 'RQ' ? (e.roadClass === 'arterial' ? '中压A' : '低压') : null,
         pressureMpa: spec.net === 'JS' ? 0.3 : null, voltageKv: spec.net === 'DL' ? 10 : null,
         installYear: 1985 + Math.floor(noise(k, spec.offsetM * 10) * 38), ownerUnit: spec.ownerUnit, roadName: e.roadName,
@@ -410,8 +414,9 @@ function plantDefects(ctx: Ctx): void {
   const js = ctx.segments.filter((s) => s.category === 'JS');
   for (let i = 17; i < ys.length; i += 5000) {
     const s = ys[i]!;
-    s.endElev = r3(s.startElev! + 0.15);
-    s.endDepth = r3(ctx.points[s.endId - 1]!.groundElev - s.endElev);
+    // The start invert is surveyed 0.15 m below the end one (a deeper start keeps both depths real).
+    s.startElev = r3(s.endElev! - 0.15);
+    s.startDepth = r3(ctx.points[s.startId - 1]!.groundElev - s.startElev);
     s.planted = 'adverse_slope';
   }
   for (let i = 2051; i < ys.length; i += 20000) { ys[i]!.startDepth = -0.4; ys[i]!.planted = 'impossible_depth'; }
