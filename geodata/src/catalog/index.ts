@@ -6,6 +6,7 @@ import { baseLayers } from './layers/base.ts';
 import { waterLayers } from './layers/water.ts';
 import { pipeLayers } from './layers/pipes.ts';
 import { planningLayers } from './layers/planning.ts';
+import { importLayers } from './layers/imports.ts';
 import type { Catalog } from './types.ts';
 
 export type * from './types.ts';
@@ -20,5 +21,5 @@ export const catalog: Catalog = {
     { id: 'pipes', title: { zh: '管线', en: 'Pipelines' }, order: 5 },
     { id: 'water', title: { zh: '水利', en: 'Water resources' }, order: 6 },
   ],
-  layers: [...baseLayers, ...pipeLayers, ...waterLayers, ...planningLayers],
+  layers: [...baseLayers, ...pipeLayers, ...waterLayers, ...planningLayers, ...importLayers],
 };
