@@ -34,7 +34,7 @@ interface Finding { table: 'points' | 'lines'; row: number; code: string; severi
 interface Report { importId: number | null; committed: boolean; summary: { points: number; segments: number; errors: number; warnings: number }; findings: Finding[] }
 
 async function importXlsx(bytes: Buffer, query = 'crs=EPSG:4549'): Promise<{ status: number; report: Report }> {
-  const res = await fetch(`${ctx.platform.baseUrl}/pipes/import?${query}`, { method: 'POST', headers: { 'Content-Type': XLSX_TYPE, ...(await auth()) }, body: bytes });
+  const res = await fetch(`${ctx.platform.baseUrl}/pipes/import?${query}`, { method: 'POST', headers: { 'Content-Type': XLSX_TYPE, ...(await auth()) }, body: new Uint8Array(bytes) });
   return { status: res.status, report: (await res.json()) as Report };
 }
 
@@ -196,6 +196,12 @@ describe('survey export and import round trip', () => {
     // The analyses run on the imported network: the same burst closes the same valves.
     const after = (await (await get(`/pipes/burst?segment=${burst!.line}`)).json()) as { valvesToClose: { features: { properties: { point_no: string } }[] } };
     expect(after.valvesToClose.features.map((f) => f.properties.point_no).sort()).toEqual(burst!.valves);
+
+    // The graph is cached between analyses but a direct SQL change is seen at once: with one of
+    // those valves failed, the search goes past it.
+    await db.query(`UPDATE pipe.points SET valve_state = '故障' WHERE point_no = $1`, [burst!.valves[0]]);
+    const failed = (await (await get(`/pipes/burst?segment=${burst!.line}`)).json()) as { failedValves: { features: { properties: { point_no: string } }[] } };
+    expect(failed.failedValves.features.map((f) => f.properties.point_no)).toContain(burst!.valves[0]);
 
     // The stored report downloads as CSV with the planted rows.
     const report = await get(`/pipes/imports/${second.report.importId}/report?f=csv`);

@@ -1,8 +1,10 @@
 /**
- * The node-edge graph of one pipe category, loaded per request from `pipe.segments` (start/end
- * point ids; never snapped by geometry) with the nodes that matter to traces: valves, sources.
- * A city category of ~10⁵ segments loads in tens of milliseconds and searches in microseconds
- * (domain.md §1.11: traces in TypeScript over an adjacency list, no pgRouting needed).
+ * The node-edge graph of one pipe category, from `pipe.segments` (start/end point ids; never
+ * snapped by geometry) with the nodes that matter to traces: valves, sources. Loading a city
+ * category (~10⁵ segments) costs about a second on a busy machine while searching it takes
+ * microseconds (domain.md §1.11), so graphs are kept per pool and category and reloaded only when
+ * `pipe.network_version` (advanced by every statement that changes the network, migration 0060)
+ * has moved since they were read.
  */
 import type { Pool } from '../db.ts';
 
@@ -31,8 +33,31 @@ const SEGMENTS_SQL = `SELECT array_agg(id ORDER BY id) AS ids, array_agg(start_p
   FROM pipe.segments WHERE category = $1 AND status <> 1`;
 const NODES_SQL = `SELECT id, appurtenance, valve_state, is_source FROM pipe.points WHERE category = $1 AND (appurtenance = '阀门' OR is_source)`;
 
-/** Loads the graph of `category` (in-use and spare segments; 废弃 excluded). */
+const VERSION_SQL = `SELECT last_value::text AS v, is_called FROM pipe.network_version`;
+
+interface Cached { readonly version: string; readonly graph: Promise<PipeGraph> }
+const caches = new WeakMap<Pool, Map<string, Cached>>();
+
+/**
+ * The graph of `category` as of now: the cached one when the network has not changed since it was
+ * read, else a fresh load (concurrent callers share one load).
+ */
 export async function loadPipeGraph(pool: Pool, category: string): Promise<PipeGraph> {
+  const { rows } = await pool.query<{ v: string; is_called: boolean }>(VERSION_SQL);
+  const version = rows[0]!.is_called ? rows[0]!.v : '0';
+  let cache = caches.get(pool);
+  if (cache === undefined) caches.set(pool, (cache = new Map()));
+  const hit = cache.get(category);
+  if (hit !== undefined && hit.version === version) return hit.graph;
+  // Read after the version: a change committed in between makes the next call reload, never miss.
+  const graph = readPipeGraph(pool, category);
+  cache.set(category, { version, graph });
+  graph.catch(() => cache.get(category)?.graph === graph && cache.delete(category));
+  return graph;
+}
+
+/** Reads the graph of `category` (in-use and spare segments; 废弃 excluded). */
+async function readPipeGraph(pool: Pool, category: string): Promise<PipeGraph> {
   const [segs, nodes] = await Promise.all([
     pool.query<{ ids: number[] | null; s: number[] | null; e: number[] | null; rev: boolean[] | null }>(SEGMENTS_SQL, [category]),
     pool.query<{ id: number; appurtenance: string | null; valve_state: string | null; is_source: boolean }>(NODES_SQL, [category]),
