@@ -17,8 +17,11 @@ done
 [ "$have_postgis" = 1 ] || missing+=(postgresql postgresql-contrib postgresql-postgis)
 command -v ogr2ogr >/dev/null 2>&1 || missing+=(gdal-bin)
 [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing+=(fonts-wqy-microhei)
+# Chromium also at run time: the planning compliance report is printed to PDF by it.
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ "$want_tests" = 1 ]; then
-  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  # pdftotext: the tests read the PDF reports back.
+  command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
   /usr/bin/python3 -c 'import owslib' >/dev/null 2>&1 || missing+=(python3-owslib)
 fi
 
