@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { bd09ToGcj02, bd09ToWgs84, gcj02ToBd09, gcj02ToWgs84, isOutsideChina, wgs84ToBd09, wgs84ToGcj02 } from '../src/readers/chinese-offsets.ts';
 
@@ -55,6 +56,25 @@ describe('GCJ-02', () => {
       }
     }
     expect(worst).toBeLessThan(0.001);
+  });
+
+  it('agrees with an independent conversion of real GCJ-02 data to 0.25 m (3,841 vertices)', () => {
+    // shared/data: the DataV (GCJ-02) Taizhou districts and their WGS84 twin converted with the
+    // npm package gcoord 1.0.7 and rounded to 1e-6° (≈ 0.1 m) — see shared/data/SOURCE.md.
+    const read = (f: string) => JSON.parse(readFileSync(new URL(`../../../shared/data/${f}`, import.meta.url), 'utf8')) as { features: { geometry: { coordinates: number[][][][] } }[] };
+    const raw = read('taizhou_331000_districts.geojson');
+    const wgs = read('taizhou_331000_districts_wgs84.geojson');
+    let worst = 0;
+    let n = 0;
+    raw.features.forEach((f, i) => {
+      const b = wgs.features[i]!.geometry.coordinates.flat(2);
+      f.geometry.coordinates.flat(2).forEach((p, j) => {
+        worst = Math.max(worst, metres(gcj02ToWgs84([p[0]!, p[1]!]), b[j]!));
+        n++;
+      });
+    });
+    expect(n).toBe(3841);
+    expect(worst).toBeLessThan(0.25);
   });
 
   it('leaves positions outside China alone', () => {
