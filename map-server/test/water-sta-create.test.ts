@@ -1,7 +1,8 @@
 /**
  * SensorThings API 1.1 CreateObservations (dataArray) on the real server and PostGIS: it goes
  * through the same ingest path as /water/observations — 201 with the selfLinks, readable back
- * through GET, idempotent, whole-batch rejection naming every bad row by JSON pointer.
+ * through GET, idempotent, whole-batch rejection naming every bad row by JSON pointer — and
+ * concurrent batches opening the same new month partition (migration 0050).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createPool } from '../src/db.ts';
@@ -142,5 +143,16 @@ describe('CreateObservations', () => {
     const notArray = await call('POST', `${STA}/CreateObservations`, { Datastream: { '@iot.id': 1 } });
     expect(notArray.status).toBe(400);
     expect(notArray.json.errors[0]).toMatchObject({ pointer: '', field: '(body)' });
+  });
+});
+
+describe('concurrent ingest', () => {
+  it('accepts batches sent at once into a month that has no partition yet', async () => {
+    const { rows } = await ctx.db.query<{ id: number }>(`SELECT id FROM hydro.datastream WHERE element = 'DRP' AND stcd ~ '^[0-9]+$' ORDER BY id LIMIT 6`);
+    expect(await one<{ p: string | null }>(`SELECT to_regclass('hydro.obs_2023m02')::text AS p`)).toEqual({ p: null });
+    const batch = (ds: number) => [{ Datastream: { '@iot.id': ds }, components: ['phenomenonTime', 'result'], dataArray: Array.from({ length: 288 }, (_, k) => [new Date(Date.parse('2023-02-10T00:05:00Z') + k * 300_000).toISOString(), 0.5]) }];
+    const results = await Promise.all(rows.map((r) => call('POST', `${STA}/CreateObservations`, batch(r.id))));
+    expect(results.map((r) => r.status)).toEqual(rows.map(() => 201));
+    expect((await one<{ n: number }>(`SELECT count(*)::int AS n FROM hydro.obs_2023m02`)).n).toBe(rows.length * 288);
   });
 });

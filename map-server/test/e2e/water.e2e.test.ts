@@ -167,11 +167,17 @@ describe('水利 workspace in headless Chromium', () => {
     await page.getByTestId('time-input').fill('2024-09-15T14:00');
     await page.waitForFunction((t) => document.querySelector('[data-testid=water-chart]')?.getAttribute('data-cursor') === String(t), Date.parse('2024-09-15T14:00:00+08:00'), { timeout: 15_000 });
     expect(new URL(page.url()).searchParams.get('water.station')).toBe(watched);
+    const shot = process.env['WATER_E2E_SCREENSHOTS'];
+    if (shot) await page.screenshot({ path: `${shot}/water-status.png` });
 
     // Rainfall mode: the legend lists the rainfall classes (data) and the isohyet bands draw.
     await page.getByText('雨量', { exact: true }).click();
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=water-legend] li').length > 3, null, { timeout: 30_000 });
     expect(new URL(page.url()).searchParams.get('water.layer')).toBe('rain');
+    if (shot) {
+      await page.waitForFunction(() => !document.querySelector('.water-busy'), null, { timeout: 60_000 });
+      await page.screenshot({ path: `${shot}/water-rain.png` });
+    }
     expect(problems).toEqual([]);
     await page.close();
   }, 180_000);
