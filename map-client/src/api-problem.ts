@@ -4,6 +4,7 @@
  * keeps that shape in its state and renders it (house style §20: errors are state), so nothing
  * here throws past the request functions.
  */
+import { sessionHeaders } from './auth-session.ts';
 
 export interface ApiProblem {
   /** HTTP status, or 0 when the request never got an answer (network down, aborted). */
@@ -57,7 +58,9 @@ export function networkProblem(error: unknown): ApiProblem {
 export async function requestJson<T>(url: string, init: RequestInit = {}): Promise<ApiResult<T>> {
   let response: Response;
   try {
-    response = await fetch(url, { ...init, headers: { accept: 'application/json, application/geo+json', ...init.headers } });
+    // The signed-in user's session goes with every request unless the caller names its own
+    // credentials (the editor token): auth-session.ts.
+    response = await fetch(url, { ...init, headers: { accept: 'application/json, application/geo+json', ...sessionHeaders(), ...init.headers } });
   } catch (error) {
     return { ok: false, problem: networkProblem(error) };
   }

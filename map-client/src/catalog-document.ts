@@ -3,6 +3,7 @@
  * workspace (type-only imports: the client never loads other workspaces' code, architecture.md §2);
  * the envelope (links, legend, bounds) is what map-server adds when it publishes the catalogue.
  */
+import { sessionHeaders } from './auth-session.ts';
 import type {
   Classification,
   GeometryType,
@@ -69,7 +70,8 @@ export class CatalogLoadError extends Error {
  * boot, house style §4); it only guards against an HTML error page or a wrong endpoint.
  */
 export async function fetchCatalog(url = '/catalog', signal?: AbortSignal): Promise<CatalogDocument> {
-  const response = await fetch(url, { headers: { accept: 'application/json' }, ...(signal ? { signal } : {}) });
+  // Signed in, the catalogue lists the layers this user may see (auth-session.ts).
+  const response = await fetch(url, { headers: { accept: 'application/json', ...sessionHeaders() }, ...(signal ? { signal } : {}) });
   if (!response.ok) throw new CatalogLoadError(`GET ${url}: HTTP ${response.status}`);
   const body: unknown = await response.json();
   if (!isCatalogDocument(body)) throw new CatalogLoadError(`GET ${url}: not a catalogue document`);

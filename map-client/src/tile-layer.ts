@@ -16,7 +16,11 @@ import { transformExtent } from 'ol/proj.js';
 import { buffer as bufferExtent, intersects } from 'ol/extent.js';
 import { createXYZ } from 'ol/tilegrid.js';
 import type { UrlFunction } from 'ol/Tile.js';
+import type VectorTile from 'ol/VectorTile.js';
+import TileState from 'ol/TileState.js';
+import type { FeatureLike } from 'ol/Feature.js';
 import { apiUrl } from './api-problem.ts';
+import { sessionHeaders } from './auth-session.ts';
 import type { CatalogDocument, CatalogLayer } from './catalog-document.ts';
 import { createLayerStyle, geometryKind } from './layer-style.ts';
 
@@ -61,6 +65,10 @@ export function createTileLayer(spec: CatalogLayer, catalog: CatalogDocument, on
     tileUrlFunction: urlFunction(undefined),
     wrapX: false,
   });
+  // Signed in, tiles are fetched with the session (an internal layer's tiles need it; the
+  // server's cache keeps each audience's tiles apart). The public keeps OpenLayers' own loader.
+  const auth = sessionHeaders();
+  if (auth['Authorization']) source.setTileLoadFunction((tile, url) => loadWithHeaders(tile as VectorTile<FeatureLike>, url, auth));
   let datetime: string | undefined;
   source.setTileUrlFunction(urlFunction(undefined), `${spec.id}@now`);
   // A failed tile becomes state (an error badge in the tree), never an exception (house style §20).
@@ -98,4 +106,18 @@ export function createTileLayer(spec: CatalogLayer, catalog: CatalogDocument, on
       layer.dispose();
     },
   };
+}
+
+/** Loads a vector tile with request headers (an empty 204 tile has no features). */
+function loadWithHeaders(tile: VectorTile<FeatureLike>, url: string, headers: Record<string, string>): void {
+  tile.setLoader((extent, _resolution, projection) => {
+    fetch(url, { headers })
+      .then(async (response) => {
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        const format = tile.getFormat();
+        const features = response.status === 204 ? [] : format.readFeatures(await response.arrayBuffer(), { extent, featureProjection: projection });
+        tile.setFeatures(features);
+      })
+      .catch(() => tile.setState(TileState.ERROR));
+  });
 }

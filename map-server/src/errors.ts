@@ -67,6 +67,7 @@ const TITLES: Record<number, string> = {
   428: 'Precondition Required',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };

@@ -10,18 +10,27 @@ import { usePlatform } from './support/platform.ts';
 
 const ctx = usePlatform();
 let token: string | undefined;
+let otherDepartment: string | undefined;
 
+/** The pipe layers are internal, owned by 住建局 (tz-zj): its token sees everything. */
 async function auth(): Promise<Record<string, string>> {
   if (token === undefined) {
     const pool = createPool({ databaseUrl: ctx.platform.databaseUrl, poolMax: 1, statementTimeoutMs: 5000 });
-    token = await createApiToken(pool, '管线科', 'editor', 1);
+    token = await createApiToken(pool, '管线科', 'editor', 1, { department: 'tz-zj' });
+    otherDepartment = await createApiToken(pool, '水利局', 'staff', 1, { department: 'tz-sl' });
     await pool.end();
   }
   return { Authorization: `Bearer ${token}` };
 }
 
+/** Another department's staff: the desensitised view (the public gets 401: security.test.ts). */
+async function other(): Promise<Record<string, string>> {
+  await auth();
+  return { Authorization: `Bearer ${otherDepartment}` };
+}
+
 async function call(path: string, init: { auth?: boolean; body?: unknown } = {}) {
-  const headers: Record<string, string> = init.auth ? await auth() : {};
+  const headers: Record<string, string> = init.auth ? await auth() : await other();
   if (init.body !== undefined) headers['Content-Type'] = 'application/json';
   const res = await fetch(`${ctx.platform.baseUrl}${path}`, init.body !== undefined ? { method: 'POST', headers, body: JSON.stringify(init.body) } : { headers });
   const text = await res.text();
@@ -79,7 +88,7 @@ describe('longitudinal profile (纵断面)', () => {
     expect(back.json.segments[0].reversed).toBe(true);
   });
 
-  it('hides depths from anonymous callers and rejects a run that is not connected', async () => {
+  it('hides depths from other departments and rejects a run that is not connected', async () => {
     const ids = await run();
     const anon = await call(`/pipes/profile?segments=${ids.join(',')}`);
     expect(anon.status).toBe(200);
@@ -123,7 +132,7 @@ describe('cross-section (横断面)', () => {
     expect(c.depth).toBeGreaterThanOrEqual(seg.rows[0].lo - 0.001);
     expect(c.depth).toBeLessThanOrEqual(seg.rows[0].hi + 0.001);
     expect(c.geometry.type).toBe('Point');
-    // The same cut as a POSTed GeoJSON LineString gives the same answer; anonymous callers get no depth.
+    // The same cut as a POSTed GeoJSON LineString gives the same answer; other departments get no depth.
     const posted = await call('/pipes/section', { auth: true, body: { type: 'LineString', coordinates: [line.slice(0, 2), line.slice(2)] } });
     expect(posted.json.crossings).toEqual(r.json.crossings);
     const anon = await call(`/pipes/section?line=${line.join(',')}`);
@@ -137,7 +146,7 @@ describe('cross-section (横断面)', () => {
       expect(r.type).toContain('application/problem+json');
     }
     expect((await call('/pipes/section', { body: { type: 'Point', coordinates: [121.4, 28.6] } })).status).toBe(400);
-    const text = await fetch(`${ctx.platform.baseUrl}/pipes/section`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: '121.4,28.6,121.41,28.61' });
+    const text = await fetch(`${ctx.platform.baseUrl}/pipes/section`, { method: 'POST', headers: { 'Content-Type': 'text/plain', ...(await other()) }, body: '121.4,28.6,121.41,28.61' });
     expect(text.status).toBe(415);
   });
 });
@@ -258,7 +267,7 @@ describe('excavation (开挖分析)', () => {
     expect(burst.json.valvesToClose.features.length).toBeGreaterThan(0);
     for (const f of burst.json.valvesToClose.features) expect(valves).toContain(f.properties.point_no);
     expect(r.json.summary.valvesToClose).toBe(valves.length);
-    // A shallow dig stays above the main; anonymous callers get no owners or depths.
+    // A shallow dig stays above the main; other departments get no owners or depths.
     const shallow = await call('/pipes/excavation', { auth: true, body: { area: main.area, depth_m: Math.max(0.01, main.shallowest - 0.3) } });
     expect(shallow.json.segments.features.map((f: { id: number }) => f.id)).not.toContain(main.id);
     const anon = await call('/pipes/excavation', { body: { area: main.area, depth_m: main.deepest + 1 } });

@@ -2,7 +2,7 @@
  * Underground pipelines (issue #8) on the real server and PostGIS: the CJJ 61 dictionaries, the
  * ≥ 100 000-segment sample networks with their planted defects, the catalogued layers, burst
  * (valve isolation) checked against an independent recursive-CTE search, up/downstream traces,
- * desensitisation of anonymous results, and problem+json for bad input.
+ * desensitisation for other departments, and problem+json for bad input.
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,13 +13,17 @@ import { startTestPlatform, type TestPlatform } from './support/platform.ts';
 let platform: TestPlatform;
 let db: pg.Client;
 let token: string;
+let otherDepartment: string;
 
 beforeAll(async () => {
   platform = await startTestPlatform();
   db = new pg.Client({ connectionString: platform.databaseUrl });
   await db.connect();
   const pool = createPool({ databaseUrl: platform.databaseUrl, poolMax: 1, statementTimeoutMs: 5000 });
-  token = await createApiToken(pool, '管线科', 'editor', 1);
+  // The pipe layers are internal and owned by 住建局 (tz-zj): its token sees every attribute,
+  // another department's staff the desensitised view (security.test.ts covers the public).
+  token = await createApiToken(pool, '管线科', 'editor', 1, { department: 'tz-zj' });
+  otherDepartment = await createApiToken(pool, '水利局', 'staff', 1, { department: 'tz-sl' });
   await pool.end();
 });
 afterAll(async () => {
@@ -28,7 +32,7 @@ afterAll(async () => {
 });
 
 async function get(path: string, auth = false) {
-  const res = await fetch(`${platform.baseUrl}${path}`, { headers: auth ? { Authorization: `Bearer ${token}` } : {} });
+  const res = await fetch(`${platform.baseUrl}${path}`, { headers: { Authorization: `Bearer ${auth ? token : otherDepartment}` } });
   const text = await res.text();
   return { status: res.status, type: res.headers.get('content-type') ?? '', json: text ? JSON.parse(text) : undefined };
 }
@@ -77,7 +81,7 @@ describe('pipe data model and sample', () => {
     expect(planted.rows.map((r) => r.p)).toEqual(['adverse_slope', 'coincident_point', 'dangling_point', 'diameter_shrink', 'failed_valve', 'impossible_depth', 'shallow_cover']);
   });
 
-  it('serves the pipe layers in the catalogue, as features and as tiles, without depth or owner', async () => {
+  it('serves the pipe layers to other departments in the catalogue and as features, without depth or owner', async () => {
     const cat = await get('/catalog');
     expect(JSON.stringify(cat.json)).toContain('管线');
     const items = await get('/collections/pipe_segments/items?limit=3&bbox=121.40,28.64,121.45,28.68');
@@ -130,7 +134,7 @@ describe('burst analysis (爆管/关阀)', () => {
     expect(viaFailed.json.failedValves.features.length).toBeGreaterThanOrEqual(1);
   });
 
-  it('hides depth and owner from anonymous callers and shows them to a department token', async () => {
+  it('hides depth and owner from other departments and shows them to the pipeline department', async () => {
     const seg = await waterSegmentBetweenMeters();
     const anon = await get(`/pipes/burst?segment=${seg.id}`);
     const text = JSON.stringify(anon.json);

@@ -80,6 +80,9 @@ describe('classification: the public gets nothing of an internal layer', () => {
     const fullBytes = Buffer.from(await warm.arrayBuffer());
     const again = await get(path, pipeStaffToken);
     expect(again.headers.get('x-tile-cache')).toBe('hit');
+    // A signed-in caller's answers are never for a shared cache.
+    expect(again.headers.get('cache-control')).toMatch(/^private\b/);
+    expect(again.headers.get('vary')).toMatch(/Authorization/);
     expect(Buffer.from(await again.arrayBuffer()).includes('owner_unit')).toBe(true);
     expect(fullBytes.length).toBeGreaterThan(0);
 
@@ -118,7 +121,7 @@ describe('classification: the public gets nothing of an internal layer', () => {
     expect(await (await get('/catalog', pipeStaffToken)).text()).toContain('pipe_segments');
   });
 
-  it('answers features, queryables, export, history and analyses exactly as for a missing layer', async () => {
+  it('answers features, queryables, export and history exactly as for a missing layer, and analyses with 401', async () => {
     const pairs: [string, string][] = [
       ['/collections/pipe_segments', '/collections/no_such_layer'],
       ['/collections/pipe_segments/items?limit=1', '/collections/no_such_layer/items?limit=1'],
@@ -134,7 +137,7 @@ describe('classification: the public gets nothing of an internal layer', () => {
       expect(a, hidden).toEqual(b);
     }
     const burst = await get(`/pipes/burst?segment=${segmentId}`);
-    expect(burst.status).toBe(404);
+    expect(burst.status).toBe(401);
     const text = await burst.text();
     expect(text).not.toMatch(/owner_unit|depth|isolated/);
     // Signed in, other departments' staff may use the analyses (desensitised).
@@ -220,6 +223,16 @@ describe('login, logout, disabled users', () => {
     const out = await fetch(`${platform.baseUrl}/auth/logout`, { method: 'POST', headers: { Authorization: `Bearer ${json.token}` } });
     expect(out.status).toBe(204);
     expect((await get('/auth/me', json.token)).status).toBe(401);
+  });
+
+  it('throttles guessing: after 10 failures in 15 minutes a user name is locked (429), even with the right password', async () => {
+    await createUser(pool, { username: 'guessed', displayName: '被猜', role: 'staff', department: 'tz-sl', password: PASSWORD });
+    for (let i = 0; i < 10; i++) expect((await login('guessed', `Wrong-guess-${i}`)).status).toBe(401);
+    const locked = await fetch(`${platform.baseUrl}/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'guessed', password: PASSWORD }) });
+    expect(locked.status).toBe(429);
+    expect(locked.headers.get('retry-after')).toBe('900');
+    expect((await locked.json()) as object).not.toHaveProperty('token');
+    expect((await login('zj_staff')).status).toBe(200); // other users are unaffected
   });
 
   it('stores only scrypt hashes of passwords and SHA-256 of tokens', async () => {

@@ -6,6 +6,7 @@ import { localize, translate } from '../i18n.ts';
 import { WORKSPACES } from '../workspaces/registry.ts';
 import type { Store } from '../store.ts';
 import { useStore } from '../store.ts';
+import { LoginBox } from './login-box.tsx';
 
 export function TopBar({ store, title }: { readonly store: Store<AppState>; readonly title: string }) {
   const lang = useStore(store, (s) => s.lang);
@@ -65,6 +66,7 @@ export function TopBar({ store, title }: { readonly store: Store<AppState>; read
         </svg>
         <span className="changes-toggle-text">{translate(lang, 'changes')}</span>
       </button>
+      <LoginBox lang={lang} />
       <button
         type="button"
         className="language-switch"

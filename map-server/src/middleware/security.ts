@@ -62,6 +62,12 @@ export function security(pool: Pool, secure: SecurePlans, logger: Logger): Middl
     try {
       await next();
       status = koa.status;
+      // What a signed-in caller gets is for them only: never stored by a shared cache (proxy).
+      if (principal.via !== 'anonymous') {
+        const cc = koa.response.get('Cache-Control');
+        if (!/\b(private|no-store)\b/.test(cc)) koa.set('Cache-Control', cc ? `private, ${cc}` : 'private, no-cache');
+        koa.vary('Authorization');
+      }
     } catch (err) {
       status = typeof (err as { status?: unknown }).status === 'number' ? (err as { status: number }).status : 500;
       throw err;

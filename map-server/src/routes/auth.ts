@@ -8,13 +8,18 @@
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import type { AppContext } from '../app-context.ts';
-import { BadRequestError } from '../errors.ts';
+import { AppError, BadRequestError } from '../errors.ts';
 import { auditAs, principalOf } from '../middleware/security.ts';
 import { pickParams } from '../query-params.ts';
 import { parseAuditQuery, queryAudit } from '../services/audit.ts';
 import { AuthError } from '../services/auth-tokens.ts';
 import { BEARER } from '../services/principal.ts';
 import { login, logout, userInfo } from '../services/users.ts';
+
+/** Failed sign-ins allowed per user name, and per client address, within LOCKOUT_MINUTES. */
+const MAX_FAILURES_PER_USER = 10;
+const MAX_FAILURES_PER_IP = 50;
+const LOCKOUT_MINUTES = 15;
 
 export function authRoutes({ pool }: AppContext): Router {
   const router = new Router();
@@ -27,6 +32,17 @@ export function authRoutes({ pool }: AppContext): Router {
     const password = body?.password;
     if (typeof username !== 'string' || typeof password !== 'string' || !username || !password || username.length > 64 || password.length > 256)
       throw new BadRequestError('请提供用户名和密码 / send {"username": …, "password": …}');
+    // Guessing is throttled per user name and per address from the audit log itself.
+    const { rows } = await pool.query<{ by_user: number; by_ip: number }>(
+      `SELECT count(*) FILTER (WHERE detail->>'username' = $1)::int AS by_user, count(*) FILTER (WHERE client_ip = $2::inet)::int AS by_ip
+         FROM audit.events WHERE action = 'login_failed' AND at > now() - make_interval(mins => $3)`,
+      [username, koa.ip || null, LOCKOUT_MINUTES],
+    );
+    if (rows[0]!.by_user >= MAX_FAILURES_PER_USER || rows[0]!.by_ip >= MAX_FAILURES_PER_IP) {
+      auditAs(koa, 'login_failed', { username: username.slice(0, 64), throttled: true });
+      koa.set('Retry-After', String(LOCKOUT_MINUTES * 60));
+      throw new AppError(429, 'TooManyAttempts', `登录失败次数过多,请 ${LOCKOUT_MINUTES} 分钟后再试 / too many failed sign-ins; try again in ${LOCKOUT_MINUTES} minutes`);
+    }
     const session = await login(pool, username, password, koa.ip || undefined);
     if (!session) {
       auditAs(koa, 'login_failed', { username: username.slice(0, 64) });

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Pool } from '../db.ts';
-import { BadRequestError } from '../errors.ts';
+import { BadRequestError, ServiceUnavailableError } from '../errors.ts';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
 import { tokenHash, type PrincipalRole } from './principal.ts';
 
@@ -77,6 +77,27 @@ export async function disableUser(pool: Pool, username: string): Promise<boolean
 // ones, so response times do not tell which user names exist.
 let decoy: Promise<string> | undefined;
 
+// scrypt runs on libuv's small thread pool, which also compresses tiles: at most two
+// password checks at a time, and a short queue; beyond it, sign-in is busy (503).
+const MAX_HASHING = 2;
+const MAX_WAITING = 32;
+let hashing = 0;
+const waiting: (() => void)[] = [];
+
+async function withHashSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (hashing >= MAX_HASHING) {
+    if (waiting.length >= MAX_WAITING) throw new ServiceUnavailableError('登录繁忙,请稍后再试 / sign-in is busy; try again shortly');
+    await new Promise<void>((resolve) => waiting.push(resolve));
+  } else hashing++;
+  try {
+    return await work();
+  } finally {
+    const next = waiting.shift();
+    if (next) next();
+    else hashing--;
+  }
+}
+
 /** Checks the credentials and opens a session: the token (shown once) and the user, or undefined. */
 export async function login(pool: Pool, username: string, password: string, clientIp: string | undefined): Promise<{ token: string; expiresAt: string; user: UserInfo } | undefined> {
   const { rows } = await pool.query<{ id: number; username: string; display_name: string; role: UserRole; department_code: string | null; password_hash: string; disabled: boolean }>(
@@ -84,7 +105,7 @@ export async function login(pool: Pool, username: string, password: string, clie
     [username],
   );
   const u = rows[0];
-  const ok = await verifyPassword(password, u ? u.password_hash : await (decoy ??= hashPassword(randomBytes(16).toString('hex'))));
+  const ok = await withHashSlot(async () => verifyPassword(password, u ? u.password_hash : await (decoy ??= hashPassword(randomBytes(16).toString('hex')))));
   if (!u || !ok || u.disabled) return undefined;
   const token = `os_${randomBytes(32).toString('base64url')}`;
   const s = await pool.query<{ expires_at: Date }>(

@@ -4,6 +4,8 @@
  * Walks the layer's pyramid inside its data extent (or the bbox) by requesting every tile from
  * the running server, so the server's own cache (memory or shared disk) is filled exactly as
  * real requests would fill it. Ctrl-C stops cleanly; running the same command again resumes.
+ * Internal layers and desensitised views are seeded as a principal: ONEMAP_TOKEN (an API token,
+ * never on the command line) is sent as the bearer, so the tiles land in that audience's cache.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -25,9 +27,11 @@ export interface SeedArgs {
   readonly concurrency: number;
   readonly restart: boolean;
   readonly stateDir: string;
+  /** Bearer token to seed as (ONEMAP_TOKEN); anonymous when absent. */
+  readonly token?: string;
 }
 
-export function parseSeedArgs(argv: readonly string[], defaults: { server: string; stateDir: string }): SeedArgs {
+export function parseSeedArgs(argv: readonly string[], defaults: { server: string; stateDir: string; token?: string }): SeedArgs {
   const [layer, ...rest] = argv;
   if (!layer || layer.startsWith('-')) throw new SeedUsageError('usage: onemap tiles seed <layer> --zoom 8-14 [--bbox w,s,e,n] [--server URL] [--concurrency N] [--restart]');
   const opts = new Map<string, string>();
@@ -51,7 +55,17 @@ export function parseSeedArgs(argv: readonly string[], defaults: { server: strin
   }
   const concurrency = Number(opts.get('--concurrency') ?? 2);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32) throw new SeedUsageError('--concurrency must be 1..32');
-  return { layer, minZoom, maxZoom, ...(bbox ? { bbox } : {}), server: (opts.get('--server') ?? defaults.server).replace(/\/+$/, ''), concurrency, restart, stateDir: defaults.stateDir };
+  return {
+    layer,
+    minZoom,
+    maxZoom,
+    ...(bbox ? { bbox } : {}),
+    server: (opts.get('--server') ?? defaults.server).replace(/\/+$/, ''),
+    concurrency,
+    restart,
+    stateDir: defaults.stateDir,
+    ...(defaults.token ? { token: defaults.token } : {}),
+  };
 }
 
 interface CatalogLayer {
@@ -63,7 +77,8 @@ interface CatalogLayer {
 }
 
 export async function runSeed(args: SeedArgs, io: { write: (s: string) => void; signal?: AbortSignal }): Promise<SeedState> {
-  const res = await fetch(`${args.server}/catalog`);
+  const auth: Record<string, string> = args.token ? { Authorization: `Bearer ${args.token}` } : {};
+  const res = await fetch(`${args.server}/catalog`, { headers: auth });
   if (!res.ok) throw new Error(`cannot read ${args.server}/catalog: HTTP ${res.status}`);
   const layer = ((await res.json()) as { layers: CatalogLayer[] }).layers.find((l) => l.id === args.layer);
   if (!layer) throw new SeedUsageError(`unknown layer ${args.layer}`);
@@ -76,7 +91,9 @@ export async function runSeed(args: SeedArgs, io: { write: (s: string) => void; 
     hereditaryFromZoom: layer.fullDetailZoom ?? layer.minzoom,
   };
   if (plan.minZoom > plan.maxZoom) throw new SeedUsageError(`zooms ${args.minZoom}-${args.maxZoom} are outside ${args.layer}'s ${layer.minzoom}-${layer.maxzoom}`);
-  const id = createHash('sha1').update(JSON.stringify([args.server, args.layer, plan])).digest('hex').slice(0, 12);
+  // Each principal seeds its own audience's cache, so its progress is its own (the token only
+  // enters through a truncated hash).
+  const id = createHash('sha1').update(JSON.stringify([args.server, args.layer, plan, ...(args.token ? [args.token] : [])])).digest('hex').slice(0, 12);
   const stateFile = join(args.stateDir, `${args.layer}-${id}.json`);
   await mkdir(args.stateDir, { recursive: true });
   let state = initialSeedState(plan);
@@ -101,7 +118,7 @@ export async function runSeed(args: SeedArgs, io: { write: (s: string) => void; 
     concurrency: args.concurrency,
     ...(io.signal ? { signal: io.signal } : {}),
     fetchTile: async ({ z, x, y }) => {
-      const r = await fetch(`${args.server}/tiles/${args.layer}/${z}/${x}/${y}.mvt`, { headers: { 'Accept-Encoding': 'gzip' } });
+      const r = await fetch(`${args.server}/tiles/${args.layer}/${z}/${x}/${y}.mvt`, { headers: { 'Accept-Encoding': 'gzip', ...auth } });
       await r.arrayBuffer();
       if (r.status === 204) return 'empty';
       if (r.status === 200) return 'content';
