@@ -7,19 +7,19 @@ import { join, resolve } from 'node:path';
 import { createPool, type Pool } from '../../map-server/src/db.ts';
 import { AppError } from '../../map-server/src/errors.ts';
 import { ingestScene } from '../../map-server/src/services/imagery/ingest.ts';
-import { FULL_SAMPLE, generateSampleImagery, smallSample } from '../../map-server/src/services/imagery/sample-imagery.ts';
+import { FULL_SAMPLE, generateSampleImagery, smallSample, type SampleScene } from '../../map-server/src/services/imagery/sample-imagery.ts';
 
 const USAGE = `usage:
   onemap imagery add <file.tif> --collection gf2-pms|sentinel-2-l2a|landsat-c2-l2|aerial-ortho [--datetime 2024-05-01T02:30:00Z] [--id ID] [--cloud-cover 12.5]
   onemap imagery sample [--if-empty] [--small]`;
 
 /** Generates and registers the sample imagery; returns how many scenes were registered. */
-export async function loadSampleImagery(pool: Pool, databaseUrl: string, imageryDir: string, opts: { small?: boolean; log?: (s: string) => void } = {}): Promise<number> {
-  const scenes = opts.small ? smallSample() : FULL_SAMPLE;
+export async function loadSampleImagery(pool: Pool, databaseUrl: string, imageryDir: string, opts: { small?: boolean; scenes?: readonly SampleScene[]; log?: (s: string) => void } = {}): Promise<number> {
+  const scenes = opts.scenes ?? (opts.small ? smallSample() : FULL_SAMPLE);
   const work = join(imageryDir, '.sample');
   const generated = await generateSampleImagery(databaseUrl, work, scenes, opts.log);
   for (const g of generated) {
-    await ingestScene(pool, { file: g.file, collection: g.scene.collection, id: g.scene.id, datetime: g.scene.datetime, cloudCover: g.cloudCover, imageryDir, properties: { 'onemap:sample': true } });
+    await ingestScene(pool, { file: g.file, collection: g.scene.collection, id: g.scene.id, datetime: g.scene.datetime, cloudCover: g.cloudCover, imageryDir, move: true, properties: { 'onemap:sample': true } });
   }
   const { rm } = await import('node:fs/promises');
   await rm(work, { recursive: true, force: true });

@@ -38,6 +38,8 @@ export interface IngestRequest {
   /** Folder where COGs live (items store paths relative to it). */
   readonly imageryDir: string;
   readonly properties?: Readonly<Record<string, unknown>>;
+  /** Move an input that is already a COG instead of copying it (a file we generated). */
+  readonly move?: boolean;
 }
 
 export interface IngestResult {
@@ -61,7 +63,7 @@ interface GdalInfo {
 
 async function gdalInfo(file: string): Promise<GdalInfo> {
   try {
-    const { stdout } = await run('gdalinfo', ['-json', '-nomd', '-mdd', 'all', file], { maxBuffer: 64 << 20 });
+    const { stdout } = await run('gdalinfo', ['-json', file], { maxBuffer: 64 << 20 });
     return JSON.parse(stdout) as GdalInfo;
   } catch {
     throw new ImageryIngestError('NotARaster', `不是可读的 GeoTIFF / not a readable GeoTIFF: ${basename(file)}`);
@@ -187,7 +189,8 @@ export async function ingestScene(pool: Pool, req: IngestRequest): Promise<Inges
   try {
     if (native) {
       if (isCog && info.bands.length === wantBands) {
-        await run('cp', [req.file, tmp]);
+        if (req.move) await rename(req.file, tmp);
+        else await run('cp', [req.file, tmp]);
         converted = 'copied';
       } else {
         await run('gdal_translate', ['-q', ...bandArgs, ...cogArgs, req.file, tmp], { maxBuffer: 16 << 20 });
