@@ -5,7 +5,7 @@
  */
 import pg from 'pg';
 import { generateSample, DEFAULT_SEED } from './sample/index.ts';
-import { loadSample, sampleIsLoaded } from './load/index.ts';
+import { loadPlanningSample, loadSample, sampleIsLoaded } from './load/index.ts';
 
 const DATABASE_URL = process.env['DATABASE_URL'];
 
@@ -65,6 +65,9 @@ async function runSample(args: SampleArgs, databaseUrl: string): Promise<void> {
     for (const t of report.tables) console.log(`  ${t.table.padEnd(width)}  ${String(t.rows).padStart(8)} rows  ${seconds(t.ms).padStart(7)}`);
     console.log(`sample: loaded in ${seconds(report.totalMs)} (COPY + index builds, sequences, ledger, ANALYZE, commit)`);
     console.log(`sample: total generate + load ${seconds(generateMs + report.totalMs)}`);
+    // The planning layers are derived from the base geography just replaced (issue #9).
+    const plan = await loadPlanningSample(client);
+    console.log(`sample: planning layers regenerated in ${seconds(plan.totalMs)} (${plan.parcels} parcel versions)`);
   } finally {
     await client.end();
   }
