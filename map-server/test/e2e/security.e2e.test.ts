@@ -1,0 +1,91 @@
+// Functions given to page.evaluate run in the browser and use its globals.
+/// <reference lib="dom" />
+/**
+ * Signing in from the map client in headless Chromium: the public sees no pipe layer; a
+ * pipeline-department user signs in with the form in the top bar, is shown by name, gets the
+ * internal pipe layer in the tree and its tiles (fetched with the session); signing out takes
+ * it away again. Assertions on DOM and on the HTTP answers the page received.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createPool } from '../../src/db.ts';
+import { createUser } from '../../src/services/users.ts';
+import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+
+const CLIENT_DIR = process.env['ONEMAP_CLIENT_DIR'] ?? fileURLToPath(new URL('../../../map-client/dist/', import.meta.url));
+const LAUNCH_OPTIONS = {
+  executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+  headless: true,
+  args: ['--disable-gpu', '--enable-unsafe-swiftshader', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+};
+/** 椒江 urban core at z15 with the pipe segments switched on (the public's URL is the same). */
+const QUERY = 'center=121.42000,28.66000&zoom=15.00&layers=pipe_segments,roads';
+const PASSWORD = 'Correct-Horse-9';
+/** Waiting for the page, not timing it: a password check takes a second on a busy machine. */
+const POLL = { timeout: 30_000, interval: 200 };
+
+let platform: TestPlatform;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!existsSync(join(CLIENT_DIR, 'index.html'))) throw new Error(`the built client is missing (${CLIENT_DIR}); run \`npm run build -w map-client\` first`);
+  platform = await startTestPlatform({ ONEMAP_CLIENT_DIR: CLIENT_DIR });
+  const pool = createPool({ databaseUrl: platform.databaseUrl, poolMax: 1, statementTimeoutMs: 10_000 });
+  await createUser(pool, { username: 'zj_staff', displayName: '住建员工', role: 'staff', department: 'tz-zj', password: PASSWORD });
+  await pool.end();
+  browser = await chromium.launch(LAUNCH_OPTIONS);
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await platform?.close();
+});
+
+async function waitReady(page: Page): Promise<void> {
+  await page.waitForFunction(() => (window as unknown as { __onemap?: { ready: boolean } }).__onemap?.ready === true, null, { timeout: 30_000 });
+}
+
+describe('login in the map client', () => {
+  it('shows the internal pipe layer only to a signed-in pipeline-department user, with its tiles', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    const pipeTiles: { status: number; auth: boolean }[] = [];
+    page.on('response', (response) => {
+      if (response.url().includes('/tiles/pipe_segments/')) pipeTiles.push({ status: response.status(), auth: Boolean(response.request().headers()['authorization']) });
+    });
+    await page.goto(`${platform.baseUrl}/?${QUERY}`);
+    await waitReady(page);
+    expect(await page.getByTestId('layer-item-roads').count()).toBe(1);
+    expect(await page.getByTestId('layer-item-pipe_segments').count()).toBe(0);
+    expect(pipeTiles).toEqual([]);
+
+    await page.getByTestId('login-open').click();
+    await page.getByTestId('login-username').fill('zj_staff');
+    await page.getByTestId('login-password').fill('wrong-password-1');
+    await page.getByTestId('login-submit').click();
+    await expect.poll(() => page.getByTestId('login-error').count(), POLL).toBe(1);
+    expect(await page.getByTestId('login-error').textContent()).toBe('用户名或密码错误');
+
+    await page.getByTestId('login-password').fill(PASSWORD);
+    await Promise.all([page.waitForEvent('load'), page.getByTestId('login-submit').click()]);
+    await waitReady(page);
+    expect(await page.getByTestId('login-user').textContent()).toContain('住建员工');
+    await expect.poll(() => page.getByTestId('layer-item-pipe_segments').count(), POLL).toBe(1);
+    // The public's page dropped the unknown layer from the URL; the signed-in user ticks it.
+    await page.getByTestId('layer-toggle-pipe_segments').check();
+    await expect.poll(() => page.getByTestId('layer-toggle-pipe_segments').isChecked(), POLL).toBe(true);
+    await expect.poll(() => pipeTiles.filter((t) => t.status === 200).length, POLL).toBeGreaterThan(0);
+    expect(pipeTiles.every((t) => t.auth && t.status < 400)).toBe(true);
+    // The session token is in sessionStorage only, never in the URL.
+    expect(page.url()).not.toContain('os_');
+
+    await Promise.all([page.waitForEvent('load'), page.getByTestId('logout-button').click()]);
+    await waitReady(page);
+    expect(await page.getByTestId('login-open').count()).toBe(1);
+    expect(await page.getByTestId('layer-item-pipe_segments').count()).toBe(0);
+    await context.close();
+  }, 120_000);
+});
