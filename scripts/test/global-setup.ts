@@ -6,7 +6,7 @@ import type { TestProject } from 'vitest/node';
 import pg from 'pg';
 import { migrate, projectMigrations } from '@onemap/migrations';
 import { generateSample } from '@onemap/geodata/sample';
-import { loadPlanningSample, loadSample, loadWaterSample } from '@onemap/geodata/load';
+import { loadCitySample, loadPlanningSample, loadSample, loadWaterSample } from '@onemap/geodata/load';
 import { ensureCluster } from '../lib/cluster.ts';
 import { createTestDatabase, withAdmin } from './test-db.ts';
 
@@ -30,6 +30,7 @@ export default async function setup(project: TestProject) {
     await loadSample(client, dataset);
     await loadWaterSample(client);
     await loadPlanningSample(client);
+    await loadCitySample(client);
   } finally {
     await client.end();
   }

@@ -7,6 +7,7 @@ import { waterLayers } from './layers/water.ts';
 import { pipeLayers } from './layers/pipes.ts';
 import { planningLayers } from './layers/planning.ts';
 import { importLayers } from './layers/imports.ts';
+import { cityLayers } from './layers/city.ts';
 import type { Catalog } from './types.ts';
 
 export type * from './types.ts';
@@ -20,6 +21,7 @@ export const catalog: Catalog = {
     { id: 'planning', title: { zh: '规划', en: 'Planning' }, order: 3 },
     { id: 'pipes', title: { zh: '管线', en: 'Pipelines' }, order: 5 },
     { id: 'water', title: { zh: '水利', en: 'Water resources' }, order: 6 },
+    { id: 'city', title: { zh: '城管', en: 'City management' }, order: 7 },
   ],
-  layers: [...baseLayers, ...pipeLayers, ...waterLayers, ...planningLayers, ...importLayers],
+  layers: [...baseLayers, ...pipeLayers, ...waterLayers, ...planningLayers, ...importLayers, ...cityLayers],
 };

@@ -324,7 +324,8 @@ const PARKING_SQL = [
 
 // Electricity meters on the largest buildings of each use in the core; daily kWh from
 // 1 January to the sample day from a typical intensity per use (kWh/m²·a), a summer peak,
-// weekends, and ~3 % of buildings using 2.5× (the outliers to find).
+// weekends, a building's own level (0.7–1.3×), and ~3 % of buildings using 2.5× (the outliers to
+// find).
 const ENERGY_SQL = [
   `INSERT INTO city.energy_meters (id, building_fid, kind, installed_on)
    SELECT 'M' || lpad(row_number() OVER (ORDER BY b.use, b.fid)::text, 5, '0'), b.fid, 'electricity', date '2024-12-01'
@@ -338,6 +339,7 @@ const ENERGY_SQL = [
           round((fa.m2 * ip.kwh_m2a / 365
                 * (1 + 0.35 * cos(2 * pi() * (extract(doy FROM day) - 200) / 365))
                 * CASE WHEN extract(isodow FROM day) >= 6 AND b.use IN ('commercial', 'public', 'education', 'industrial') THEN 0.6 ELSE 1 END
+                * (0.7 + 0.6 * ${u("m.id || 'level'")})
                 * (0.9 + 0.2 * ${u("m.id || day::text")})
                 * CASE WHEN ${u("m.id || 'outlier'")} < 0.03 THEN 2.5 ELSE 1 END)::numeric, 1)
      FROM city.energy_meters m
