@@ -31,7 +31,9 @@ const SEG_COLS = `s.id::int, s.line_no, s.category, s.subcategory, s.shape, s.di
 const SEGS_SQL = `SELECT ${SEG_COLS} FROM pipe.segments s LEFT JOIN pipe.embeddings e ON e.code = s.embedding WHERE s.id = ANY($1::bigint[])`;
 const WIDEST_SQL = `SELECT coalesce(max(greatest(diameter_mm, width_mm)), 0)::float8 / 1000 AS w FROM pipe.segments WHERE status <> 1 AND ST_Intersects(geom_4549, ${BOX})`;
 // Horizontal: near but not crossing, different categories (abandoned 废弃 pipes excluded).
-const NEAR_SQL = `SELECT a.id::int AS a, b.id::int AS b, ST_Distance(a.geom_4549, b.geom_4549) AS dist
+// The pair is located at the middle of the shortest line between the two (to show it on a map).
+const NEAR_SQL = `SELECT a.id::int AS a, b.id::int AS b, ST_Distance(a.geom_4549, b.geom_4549) AS dist,
+    ST_AsGeoJSON(ST_Transform(ST_LineInterpolatePoint(ST_ShortestLine(a.geom_4549, b.geom_4549), 0.5), 4490), 7)::json AS geometry
   FROM pipe.segments a JOIN pipe.segments b ON a.id < b.id AND a.category <> b.category AND ST_DWithin(a.geom_4549, b.geom_4549, $5)
   WHERE ST_Intersects(a.geom_4549, ${BOX}) AND ST_Intersects(b.geom_4549, ${BOX}) AND a.status <> 1 AND b.status <> 1
     AND NOT ST_Intersects(a.geom_4549, b.geom_4549) ORDER BY a.id, b.id LIMIT ${MAX_PAIRS * 4 + 1}`;
@@ -133,7 +135,7 @@ export async function clearanceAnalysis(pool: Pool, bbox: readonly [number, numb
   const rules = rulesQ.rows;
   const maxH = Math.max(0, ...rules.filter((r) => r.kind === 'H').map((r) => r.min_m));
   const [near, cross] = await Promise.all([
-    pool.query<{ a: number; b: number; dist: number }>(NEAR_SQL, [...box, maxH + widest.rows[0]!.w]),
+    pool.query<{ a: number; b: number; dist: number; geometry: unknown }>(NEAR_SQL, [...box, maxH + widest.rows[0]!.w]),
     pool.query<{ a: number; b: number; fa: number; fb: number; geometry: unknown }>(CROSS_SQL, box),
   ]);
   const ids = [...new Set([...near.rows, ...cross.rows].flatMap((r) => [r.a, r.b]))];
@@ -160,6 +162,7 @@ export async function clearanceAnalysis(pool: Pool, bbox: readonly [number, numb
     pairs.push({
       kind: 'horizontal', a: ref(x), b: ref(y), status, clearance_m: r3(clear), distance_m: r3(row.dist)!, required_m: reqMax, rule_ids: c.rules.map((r) => r.id),
       clause: c.rules[0]!.clause, verified: c.rules.every((r) => r.verified), clash: clear !== null && clear <= 0, ...(missing.length ? { missing } : {}),
+      geometry: row.geometry,
     });
   }
   for (const row of cross.rows) {

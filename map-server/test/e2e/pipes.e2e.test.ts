@@ -1,0 +1,198 @@
+// The functions given to page.evaluate run in the browser and use its globals.
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+/**
+ * The 管线 workspace end to end in headless Chromium against the real server and the sample
+ * network. An administrator (who sees depths like the pipeline department) opens the workspace over a water main in 椒江
+ * whose burst closes at least two valves: a click on the pipe brings the burst analysis, drawn in
+ * the highlight colours (pixels that were not there before the click) and listed (the same valves
+ * as the API); the legend comes from the dictionary. Then a cut line drawn with the mouse across
+ * the street lists exactly the pipes the API finds along that line, one chart shape per pipe.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { createPool } from '../../src/db.ts';
+import { createApiToken } from '../../src/services/auth-tokens.ts';
+
+const CLIENT_DIR = process.env['ONEMAP_CLIENT_DIR'] ?? fileURLToPath(new URL('../../../map-client/dist/', import.meta.url));
+const LAUNCH_OPTIONS = {
+  executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+  headless: true,
+  args: ['--disable-gpu', '--enable-unsafe-swiftshader', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+};
+const ZOOM = 17;
+/** Metres per CSS pixel of EPSG:3857 at ZOOM (device pixel ratio 1). */
+const RES = 156543.03392804097 / 2 ** ZOOM;
+/** The workspace's highlight colours (workspaces/pipes/index.tsx HIGHLIGHT). */
+const ISOLATED = [0xff, 0x2d, 0x00] as const;
+const VALVE = [0xd4, 0x00, 0x00] as const;
+
+let platform: TestPlatform;
+let browser: Browser;
+let db: pg.Client;
+let token: string;
+/** The burst segment: its 管线编号, its mid-point (lon/lat, 3857, 4549) and direction (4549). */
+let main: { lineNo: string; lon: number; lat: number; x: number; y: number; gx: number; gy: number; dx: number; dy: number; valves: string[] };
+const problems: string[] = [];
+
+async function api<T>(path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${platform.baseUrl}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (!res.ok) throw new Error(`${path}: HTTP ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+beforeAll(async () => {
+  if (!existsSync(`${CLIENT_DIR}/index.html`)) throw new Error(`the built client is missing (${CLIENT_DIR}); run \`npm run build -w map-client\` first`);
+  platform = await startTestPlatform({ ONEMAP_CLIENT_DIR: CLIENT_DIR });
+  db = new pg.Client({ connectionString: platform.databaseUrl });
+  await db.connect();
+  const pool = createPool({ databaseUrl: platform.databaseUrl, poolMax: 1, statementTimeoutMs: 5000 });
+  // An administrator sees every attribute (depths, elevations) like the pipeline department.
+  token = await createApiToken(pool, '管线科', 'admin', 1).finally(() => pool.end());
+  // A water main near the 椒江 centre whose burst closes at least two valves.
+  const { rows } = await db.query<{ line_no: string; lon: number; lat: number; x: number; y: number; gx: number; gy: number; dx: number; dy: number }>(
+    `SELECT line_no, ST_X(m) AS lon, ST_Y(m) AS lat, ST_X(ST_Transform(m, 3857)) AS x, ST_Y(ST_Transform(m, 3857)) AS y,
+            ST_X(ST_Transform(m, 4549)) AS gx, ST_Y(ST_Transform(m, 4549)) AS gy,
+            (ST_X(ST_EndPoint(geom_4549)) - ST_X(ST_StartPoint(geom_4549))) / length_m AS dx, (ST_Y(ST_EndPoint(geom_4549)) - ST_Y(ST_StartPoint(geom_4549))) / length_m AS dy
+       FROM (SELECT *, ST_LineInterpolatePoint(geom, 0.5) AS m FROM pipe.segments WHERE category = 'JS' AND length_m BETWEEN 80 AND 300
+              ORDER BY geom <-> ST_SetSRID(ST_MakePoint(121.42, 28.66), 4490) LIMIT 30) s`,
+  );
+  for (const r of rows) {
+    const burst = await api<{ valvesToClose: { features: { properties: { point_no: string } }[] } }>(`/pipes/burst?segment=${r.line_no}`);
+    const valves = burst.valvesToClose.features.map((f) => f.properties.point_no).sort();
+    if (valves.length >= 2) {
+      main = { lineNo: r.line_no, lon: r.lon, lat: r.lat, x: r.x, y: r.y, gx: r.gx, gy: r.gy, dx: r.dx, dy: r.dy, valves };
+      break;
+    }
+  }
+  if (!main) throw new Error('no water main with two valves near the 椒江 centre');
+  browser = await chromium.launch(LAUNCH_OPTIONS);
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await db?.end();
+  await platform?.close();
+});
+
+async function openPage(query: string): Promise<Page> {
+  const context = await browser.newContext({ deviceScaleFactor: 1, viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
+  page.on('close', () => void context.close().catch(() => undefined));
+  await page.addInitScript(`sessionStorage.setItem('onemap.editToken', ${JSON.stringify(token)});`);
+  await page.goto(`${platform.baseUrl}/?${query}`);
+  await page.waitForFunction(() => (window as unknown as { __onemap?: { ready: boolean } }).__onemap?.ready === true, null, { timeout: 30_000 });
+  return page;
+}
+
+/** Waits until no new frame has completed for a while (tiles and analysis features drawn). */
+async function waitForIdle(page: Page): Promise<void> {
+  const count = () => page.evaluate(() => (window as unknown as { __onemap: { renderCount: number } }).__onemap.renderCount);
+  let last = await count();
+  for (let i = 0; i < 40; i++) {
+    await page.waitForTimeout(300);
+    const now = await count();
+    if (now === last) return;
+    last = now;
+  }
+}
+
+/** Pixels of the map canvases within `tol` of `rgb` (opaque pixels only). */
+async function countColour(page: Page, rgb: readonly [number, number, number], tol = 8): Promise<number> {
+  return page.evaluate(
+    ({ rgb, tol }) => {
+      const map = document.querySelector('[data-testid=map]') as HTMLElement;
+      let n = 0;
+      for (const canvas of map.querySelectorAll<HTMLCanvasElement>('.ol-layer canvas, canvas.ol-layer')) {
+        if (!canvas.width || !canvas.height) continue;
+        const d = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data;
+        if (!d) continue;
+        for (let i = 0; i < d.length; i += 4)
+          if (d[i + 3]! > 250 && Math.abs(d[i]! - rgb[0]) <= tol && Math.abs(d[i + 1]! - rgb[1]) <= tol && Math.abs(d[i + 2]! - rgb[2]) <= tol) n++;
+      }
+      return n;
+    },
+    { rgb, tol },
+  );
+}
+
+/** Page position of an EPSG:4549 point: the map element's centre is `main`'s mid-point. */
+async function pagePoint(page: Page, x4549: number, y4549: number): Promise<{ x: number; y: number }> {
+  const { rows } = await db.query<{ x: number; y: number }>(`SELECT ST_X(g) AS x, ST_Y(g) AS y FROM ST_Transform(ST_SetSRID(ST_MakePoint($1, $2), 4549), 3857) g`, [x4549, y4549]);
+  const box = (await page.locator('[data-testid=map]').boundingBox())!;
+  return { x: box.x + box.width / 2 + (rows[0]!.x - main.x) / RES, y: box.y + box.height / 2 - (rows[0]!.y - main.y) / RES };
+}
+
+describe('管线 workspace in headless Chromium', () => {
+  it('highlights a burst on the clicked water main and lists its valves; a drawn cut lists every pipe crossed', async () => {
+    const page = await openPage(`ws=pipes&center=${main.lon.toFixed(6)},${main.lat.toFixed(6)}&zoom=${ZOOM}`);
+    await page.getByTestId('pipes-workspace').waitFor();
+    // The legend is the dictionary: 8 categories, 给水 in its CJJ 61 colour.
+    await page.locator('[data-testid=pipes-legend] li').nth(7).waitFor();
+    expect(await page.locator('[data-testid=pipes-legend] li').count()).toBe(8);
+    expect(await page.locator('[data-testid=pipes-legend] li', { hasText: '给水' }).locator('i').getAttribute('style')).toContain('rgb(0, 255, 255)');
+    await waitForIdle(page);
+    const before = { isolated: await countColour(page, ISOLATED), valves: await countColour(page, VALVE) };
+
+    // Click the pipe: the map centre is the main's mid-point.
+    const centre = await pagePoint(page, main.gx, main.gy);
+    await page.mouse.click(centre.x, centre.y);
+    await page.getByTestId('pipes-burst-summary').waitFor({ timeout: 30_000 });
+    // The URL keeps the analysis (written a moment after the state changes).
+    await page.waitForFunction((no) => new URLSearchParams(location.search).get('pipes.burst') === no, main.lineNo);
+    const listed = (await page.getByTestId('pipes-valve').allInnerTexts()).map((t) => t.split(' ')[0]!).sort();
+    expect(listed).toEqual(main.valves);
+    await waitForIdle(page);
+    const after = { isolated: await countColour(page, ISOLATED), valves: await countColour(page, VALVE) };
+    console.log(`[e2e] burst ${main.lineNo}: isolated-pipe pixels ${before.isolated} → ${after.isolated}, valve pixels ${before.valves} → ${after.valves}`);
+    // A 7-px line along ≥ 80 m of pipe at 1.2 m/px, and valve discs of radius 8.
+    expect(after.isolated - before.isolated).toBeGreaterThan(300);
+    expect(after.valves - before.valves).toBeGreaterThan(80);
+
+    // 横断面: a 60 m cut across the street through the main's mid-point, drawn with the mouse.
+    await page.getByTestId('pipes-tool-section').click();
+    await page.waitForFunction(() => new URLSearchParams(location.search).get('pipes.tool') === 'section');
+    const [nx, ny] = [-main.dy, main.dx];
+    const a = await pagePoint(page, main.gx - 30 * nx, main.gy - 30 * ny);
+    const b = await pagePoint(page, main.gx + 30 * nx, main.gy + 30 * ny);
+    await page.mouse.click(a.x, a.y);
+    await page.mouse.dblclick(b.x, b.y);
+    await page.locator('[data-testid=pipes-section-row]').first().waitFor({ timeout: 30_000 }).catch(async (err: unknown) => {
+      await page.screenshot({ path: '/tmp/pipes-work/section-fail.png' });
+      throw new Error(`no section rows; url ${page.url()}; panel: ${await page.getByTestId('pipes-workspace').innerText()}`, { cause: err });
+    });
+    await page.waitForFunction(() => new URLSearchParams(location.search).get('pipes.section') !== null);
+    const drawn = new URL(page.url()).searchParams.get('pipes.section');
+    expect(drawn).toMatch(/^[\d.]+,[\d.]+;[\d.]+,[\d.]+$/);
+    const line = drawn!.split(';').map((p) => p.split(',').map(Number));
+    const expected = await api<{ crossings: { line_no: string; category: string }[] }>('/pipes/section', { type: 'LineString', coordinates: line });
+    const rows = await page.locator('[data-testid=pipes-section-row]').evaluateAll((els) => els.map((e) => e.getAttribute('data-line')));
+    console.log(`[e2e] section across ${main.lineNo}: ${rows.length} pipes (${expected.crossings.map((c) => c.category).join(' ')})`);
+    expect(rows).toEqual(expected.crossings.map((c) => c.line_no));
+    // The street carries several networks, and the cut goes through the main itself.
+    expect(new Set(expected.crossings.map((c) => c.category)).size).toBeGreaterThanOrEqual(2);
+    expect(rows).toContain(main.lineNo);
+    // One chart shape per pipe, each with its 管线编号.
+    const shapes = await page.locator('[data-testid=pipes-section-chart] [data-line]').evaluateAll((els) => els.map((e) => e.getAttribute('data-line')));
+    expect(shapes.sort()).toEqual([...rows].sort());
+    // Drawn at their elevations: an elevation axis, and not all pipes at one height.
+    expect(await page.locator('[data-testid=pipes-section-chart] .pipes-axes text').count()).toBeGreaterThan(6);
+    const heights = await page.locator('[data-testid=pipes-section-chart] [data-line]').evaluateAll((els) => els.map((e) => e.getAttribute('cy') ?? e.getAttribute('y')));
+    expect(new Set(heights).size).toBeGreaterThan(1);
+    expect(await page.locator('[data-testid=pipes-section-table] td', { hasText: / m$/ }).count()).toBeGreaterThan(rows.length);
+    expect(problems.filter((p) => !/favicon/.test(p))).toEqual([]);
+    await page.close();
+  }, 180_000);
+});
