@@ -153,6 +153,15 @@ export default function CityWorkspace({ store, map, lang }: WorkspaceProps) {
   const [caseDoc, setCaseDoc] = useState<FeatureDoc | null>(null);
   const detail = useFetched(mode === 'cases' && caseNo ? (signal) => fetchCase(caseNo, atMs, signal) : null, [mode, caseNo, atMs, revision]);
   useEffect(() => setCaseDoc(detail.value), [detail.value]);
+  // Bring a newly selected case into view.
+  const centred = useRef<string | null>(null);
+  useEffect(() => {
+    const g = detail.value?.geometry as { type: string; coordinates: number[] } | undefined;
+    const no = detail.value?.properties['case_no'] as string | undefined;
+    if (!g || g.type !== 'Point' || !no || centred.current === no) return;
+    centred.current = no;
+    map.getView().animate({ center: fromLonLat(g.coordinates), zoom: Math.max(map.getView().getZoom() ?? 15, 15), duration: 300 });
+  }, [detail.value, map]);
   const vehicles = useFetched(mode === 'vehicles' ? (signal) => fetchVehicles(time, signal) : null, [mode, time]);
   const day = beijingDay(atMs);
   const track = useFetched(mode === 'vehicles' && vehicle ? (signal) => fetchTrack(vehicle, day.from, day.to, signal) : null, [mode, vehicle, day.from]);
