@@ -10,12 +10,12 @@ import { BadRequestError, NotFoundError } from '../errors.ts';
 interface SegRow {
   id: number; line_no: string; category: string; start_point_id: number; end_point_id: number; length_m: number;
   start_depth: number | null; end_depth: number | null; start_elev: number | null; end_elev: number | null;
-  elev_ref: 'T' | 'B' | 'C'; shape: 'C' | 'R'; diameter_mm: number | null; height_mm: number | null; width_mm: number | null;
+  elev_ref: 'T' | 'B' | 'C'; shape: 'C' | 'R'; diameter_mm: number | null; height_mm: number | null; width_mm: number | null; geometry: unknown;
 }
 interface PointRow { id: number; point_no: string; ground_elev: number | null; depth: number | null }
 
 const SEGMENTS_SQL = `SELECT id::int, line_no, category, start_point_id::int, end_point_id::int, length_m, start_depth::float8, end_depth::float8,
-  start_elev::float8, end_elev::float8, elev_ref, shape, diameter_mm, height_mm, width_mm FROM pipe.segments WHERE id = ANY($1::bigint[])`;
+  start_elev::float8, end_elev::float8, elev_ref, shape, diameter_mm, height_mm, width_mm, ST_AsGeoJSON(geom, 7)::json AS geometry FROM pipe.segments WHERE id = ANY($1::bigint[])`;
 const POINTS_SQL = `SELECT id::int, point_no, ground_elev::float8, depth::float8 FROM pipe.points WHERE id = ANY($1::bigint[])`;
 
 const r3 = (v: number | null): number | null => (v === null ? null : Math.round(v * 1000) / 1000);
@@ -45,6 +45,8 @@ export interface ProfileSegment {
   readonly id: number; readonly line_no: string; readonly category: string; readonly from_point_id: number; readonly to_point_id: number;
   readonly reversed: boolean; readonly length_m: number; readonly slope_permille: number | null; readonly diameter_mm: number | null;
   readonly width_mm: number | null; readonly height_mm: number | null;
+  /** The segment's line (GeoJSON, CGCS2000 lon/lat), to draw the run on a map. */
+  readonly geometry: unknown;
 }
 export interface ProfileResult { readonly length_m: number; readonly nodes: ProfileNode[]; readonly segments: ProfileSegment[] }
 
@@ -98,7 +100,7 @@ export async function profileAnalysis(pool: Pool, ids: readonly number[], full: 
         id: w.seg.id, line_no: w.seg.line_no, category: w.seg.category, from_point_id: w.from, to_point_id: w.to, reversed: w.reversed,
         length_m: Math.round(w.seg.length_m * 100) / 100,
         slope_permille: a === null || b === null || w.seg.length_m <= 0 ? null : Math.round(((a - b) / w.seg.length_m) * 1000 * 100) / 100,
-        diameter_mm: w.seg.diameter_mm, width_mm: w.seg.width_mm, height_mm: w.seg.height_mm,
+        diameter_mm: w.seg.diameter_mm, width_mm: w.seg.width_mm, height_mm: w.seg.height_mm, geometry: w.seg.geometry,
       });
       chainage += w.seg.length_m;
     }

@@ -7,7 +7,9 @@
  * whose burst closes at least two valves: a click on the pipe brings the burst analysis, drawn in
  * the highlight colours (pixels that were not there before the click) and listed (the same valves
  * as the API); the legend comes from the dictionary. Then a cut line drawn with the mouse across
- * the street lists exactly the pipes the API finds along that line, one chart shape per pipe.
+ * the street lists exactly the pipes the API finds along that line, one chart shape per pipe; two
+ * joined segments clicked in the 纵断面 tool are profiled in that order; the clearance problems
+ * around the centre are listed and choosing one moves the map to it.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -36,7 +38,9 @@ let browser: Browser;
 let db: pg.Client;
 let token: string;
 /** The burst segment: its 管线编号, its mid-point (lon/lat, 3857, 4549) and direction (4549). */
-let main: { lineNo: string; lon: number; lat: number; x: number; y: number; gx: number; gy: number; dx: number; dy: number; valves: string[] };
+let main: { id: number; lineNo: string; lon: number; lat: number; x: number; y: number; gx: number; gy: number; dx: number; dy: number; valves: string[] };
+/** A water segment joined to `main`'s end (for the 纵断面 run): id, 管线编号, mid-point in 4549. */
+let next: { id: number; lineNo: string; gx: number; gy: number };
 const problems: string[] = [];
 
 async function api<T>(path: string, body?: unknown): Promise<T> {
@@ -58,18 +62,21 @@ beforeAll(async () => {
   // An administrator sees every attribute (depths, elevations) like the pipeline department.
   token = await createApiToken(pool, '管线科', 'admin', 1).finally(() => pool.end());
   // A water main near the 椒江 centre whose burst closes at least two valves.
-  const { rows } = await db.query<{ line_no: string; lon: number; lat: number; x: number; y: number; gx: number; gy: number; dx: number; dy: number }>(
-    `SELECT line_no, ST_X(m) AS lon, ST_Y(m) AS lat, ST_X(ST_Transform(m, 3857)) AS x, ST_Y(ST_Transform(m, 3857)) AS y,
+  const { rows } = await db.query<{ id: number; line_no: string; lon: number; lat: number; x: number; y: number; gx: number; gy: number; dx: number; dy: number; nid: number | null; nline: string | null; ngx: number; ngy: number }>(
+    `SELECT s.id::int, s.line_no, n.id::int AS nid, n.line_no AS nline, ST_X(n.nm) AS ngx, ST_Y(n.nm) AS ngy, ST_X(s.m) AS lon, ST_Y(m) AS lat, ST_X(ST_Transform(m, 3857)) AS x, ST_Y(ST_Transform(m, 3857)) AS y,
             ST_X(ST_Transform(m, 4549)) AS gx, ST_Y(ST_Transform(m, 4549)) AS gy,
             (ST_X(ST_EndPoint(geom_4549)) - ST_X(ST_StartPoint(geom_4549))) / length_m AS dx, (ST_Y(ST_EndPoint(geom_4549)) - ST_Y(ST_StartPoint(geom_4549))) / length_m AS dy
        FROM (SELECT *, ST_LineInterpolatePoint(geom, 0.5) AS m FROM pipe.segments WHERE category = 'JS' AND length_m BETWEEN 80 AND 300
-              ORDER BY geom <-> ST_SetSRID(ST_MakePoint(121.42, 28.66), 4490) LIMIT 30) s`,
+              ORDER BY geom <-> ST_SetSRID(ST_MakePoint(121.42, 28.66), 4490) LIMIT 30) s
+       LEFT JOIN LATERAL (SELECT t.id, t.line_no, ST_LineInterpolatePoint(t.geom_4549, 0.5) AS nm FROM pipe.segments t
+                           WHERE t.category = 'JS' AND t.id <> s.id AND t.length_m <= 200 AND s.end_point_id IN (t.start_point_id, t.end_point_id) ORDER BY t.id LIMIT 1) n ON true`,
   );
   for (const r of rows) {
     const burst = await api<{ valvesToClose: { features: { properties: { point_no: string } }[] } }>(`/pipes/burst?segment=${r.line_no}`);
     const valves = burst.valvesToClose.features.map((f) => f.properties.point_no).sort();
-    if (valves.length >= 2) {
-      main = { lineNo: r.line_no, lon: r.lon, lat: r.lat, x: r.x, y: r.y, gx: r.gx, gy: r.gy, dx: r.dx, dy: r.dy, valves };
+    if (valves.length >= 2 && r.nid !== null) {
+      next = { id: r.nid, lineNo: r.nline!, gx: r.ngx, gy: r.ngy };
+      main = { id: r.id, lineNo: r.line_no, lon: r.lon, lat: r.lat, x: r.x, y: r.y, gx: r.gx, gy: r.gy, dx: r.dx, dy: r.dy, valves };
       break;
     }
   }
@@ -136,7 +143,7 @@ async function pagePoint(page: Page, x4549: number, y4549: number): Promise<{ x:
 }
 
 describe('管线 workspace in headless Chromium', () => {
-  it('highlights a burst on the clicked water main and lists its valves; a drawn cut lists every pipe crossed', async () => {
+  it('highlights a burst on the clicked water main and lists its valves; a drawn cut lists every pipe crossed; a picked run is profiled; clearance problems are located', async () => {
     const page = await openPage(`ws=pipes&center=${main.lon.toFixed(6)},${main.lat.toFixed(6)}&zoom=${ZOOM}`);
     await page.getByTestId('pipes-workspace').waitFor();
     // The legend is the dictionary: 8 categories, 给水 in its CJJ 61 colour.
@@ -192,6 +199,28 @@ describe('管线 workspace in headless Chromium', () => {
     const heights = await page.locator('[data-testid=pipes-section-chart] [data-line]').evaluateAll((els) => els.map((e) => e.getAttribute('cy') ?? e.getAttribute('y')));
     expect(new Set(heights).size).toBeGreaterThan(1);
     expect(await page.locator('[data-testid=pipes-section-table] td', { hasText: / m$/ }).count()).toBeGreaterThan(rows.length);
+
+    // 纵断面: pick the main, then the segment joined to it; the run is charted and tabled in order.
+    await page.getByTestId('pipes-tool-profile').click();
+    await page.waitForFunction(() => new URLSearchParams(location.search).get('pipes.tool') === 'profile');
+    await page.mouse.click(centre.x, centre.y);
+    await page.waitForFunction((id) => new URLSearchParams(location.search).get('pipes.run') === id, String(main.id));
+    const second = await pagePoint(page, next.gx, next.gy);
+    await page.mouse.click(second.x, second.y);
+    await page.waitForFunction((ids) => new URLSearchParams(location.search).get('pipes.run') === ids, `${main.id},${next.id}`);
+    await page.locator('[data-testid=pipes-profile-row]').nth(1).waitFor({ timeout: 30_000 });
+    expect(await page.locator('[data-testid=pipes-profile-row] td:first-child').allInnerTexts()).toEqual([main.lineNo, next.lineNo]);
+    expect(await page.locator('[data-testid=pipes-profile-chart] path').count()).toBeGreaterThanOrEqual(3);
+
+    // 净距: the problems around the map centre are listed; choosing one moves the map to it.
+    await page.getByTestId('pipes-tool-clearance').click();
+    await page.getByTestId('pipes-clearance-check').click();
+    await page.getByTestId('pipes-clearance-pair').first().waitFor({ timeout: 30_000 });
+    const centreBefore = new URLSearchParams(new URL(page.url()).search).get('center');
+    await page.getByTestId('pipes-clearance-pair').first().click();
+    await page.waitForFunction((c) => new URLSearchParams(location.search).get('center') !== c, centreBefore);
+    expect(await page.locator('.pipes-pair.selected').count()).toBe(1);
+
     expect(problems.filter((p) => !/favicon/.test(p))).toEqual([]);
     await page.close();
   }, 180_000);

@@ -109,12 +109,14 @@ export const HIGHLIGHT = {
   review: '#b000b0',
 } as const;
 
-type Kind = 'isolated' | 'cutOff' | 'valve' | 'failed' | 'building' | 'point' | 'cut' | 'crossing' | 'clearance' | 'selected' | 'dig' | 'hit' | 'hitReview';
+type Kind = 'run' | 'isolated' | 'cutOff' | 'valve' | 'failed' | 'building' | 'point' | 'cut' | 'crossing' | 'clearance' | 'selected' | 'dig' | 'hit' | 'hitReview';
 
 function styleFor(kind: Kind, label: string | undefined): Style | Style[] {
   switch (kind) {
     case 'isolated':
       return new Style({ stroke: new Stroke({ color: HIGHLIGHT.isolated, width: 7 }), zIndex: 3 });
+    case 'run':
+      return new Style({ stroke: new Stroke({ color: HIGHLIGHT.cut, width: 6 }), zIndex: 3 });
     case 'cutOff':
       return new Style({ stroke: new Stroke({ color: HIGHLIGHT.cutOff, width: 4, lineDash: [8, 4] }), zIndex: 2 });
     case 'hit':
@@ -314,6 +316,11 @@ export default function PipesWorkspace({ store, map, lang }: WorkspaceProps) {
         const [f] = geojson.readFeatures({ type: 'Feature', geometry: c.geometry, properties: { kind: 'crossing' } }) as Feature[];
         if (f) add.push(f);
       }
+    } else if (tool === 'profile' && profile.value) {
+      for (const seg of profile.value.segments) {
+        const [f] = geojson.readFeatures({ type: 'Feature', geometry: seg.geometry, properties: { kind: 'run' } }) as Feature[];
+        if (f) add.push(f);
+      }
     } else if (tool === 'clearance' && clearance.value) {
       clearance.value.pairs.forEach((p, i) => {
         const geometry = p.geometry ? geojson.readGeometry(p.geometry) : null;
@@ -333,7 +340,7 @@ export default function PipesWorkspace({ store, map, lang }: WorkspaceProps) {
       add.push(...features(excavation.value?.valvesToClose, 'valve'));
     }
     source.addFeatures(add);
-  }, [source, tool, burst.value, section, sectionDoc.value, clearance.value, selectedPair, dig, excavation.value]);
+  }, [source, tool, burst.value, section, sectionDoc.value, profile.value, clearance.value, selectedPair, dig, excavation.value]);
 
   const locate = (p: ClearancePair, i: number) => {
     setSelectedPair(i);
@@ -459,7 +466,7 @@ export default function PipesWorkspace({ store, map, lang }: WorkspaceProps) {
                 </thead>
                 <tbody>
                   {profile.value.segments.map((s) => (
-                    <tr key={s.id}><td>{s.line_no}</td><td>{s.length_m.toFixed(1)} m</td><td>{s.slope_permille === null ? '—' : `${s.slope_permille.toFixed(2)}‰`}</td><td>{size(s)}</td></tr>
+                    <tr key={s.id} data-testid="pipes-profile-row"><td>{s.line_no}</td><td>{s.length_m.toFixed(1)} m</td><td>{s.slope_permille === null ? '—' : `${s.slope_permille.toFixed(2)}‰`}</td><td>{size(s)}</td></tr>
                   ))}
                 </tbody>
               </table>

@@ -33,7 +33,7 @@ export interface SectionDoc { readonly length_m: number; readonly count: number;
 export interface ProfileDoc {
   readonly length_m: number;
   readonly nodes: ProfileNode[];
-  readonly segments: { id: number; line_no: string; length_m: number; slope_permille: number | null; diameter_mm: number | null }[];
+  readonly segments: { id: number; line_no: string; length_m: number; slope_permille: number | null; diameter_mm: number | null; width_mm: number | null; height_mm: number | null; geometry: unknown }[];
 }
 export interface ClearancePair {
   readonly kind: 'horizontal' | 'vertical';
