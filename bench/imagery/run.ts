@@ -9,7 +9,7 @@
  * Database: DATABASE_URL, or the embedded cluster of `npm start` (.data/pg, port 54329) with the
  * sample loaded; the sample imagery is generated when missing. Exit 0 whatever the figures.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -64,7 +64,17 @@ function tileList(z: number, bbox: readonly number[], n: number): TileCoord[] {
   return out;
 }
 
+/** python3-gdal (Debian) for the reference; installed when missing and we are root. */
+function ensurePythonGdal(): void {
+  if (spawnSync('/usr/bin/python3', ['-c', 'import osgeo.gdal'], { stdio: 'ignore' }).status === 0) return;
+  if (process.getuid?.() !== 0) throw new Error('the GDAL reference needs Debian python3-gdal: sudo apt-get install -y python3-gdal');
+  console.log('[bench:imagery] installing python3-gdal (Debian) for the GDAL reference …');
+  const r = spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'python3-gdal'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  if (r.status !== 0) throw new Error('apt-get install python3-gdal failed');
+}
+
 async function main(): Promise<void> {
+  ensurePythonGdal();
   let databaseUrl = process.env['DATABASE_URL'];
   if (!databaseUrl) {
     const dataDir = process.env['ONEMAP_DATA_DIR'] ?? '.data';

@@ -83,6 +83,21 @@ function sendRaster(koa: Context, t: { bytes: Buffer; etag: string; cache: strin
   koa.body = t.bytes;
 }
 
+/** A file (or a byte range of it); HEAD gets the headers only, with the length (GDAL probes with HEAD). */
+function sendFile(koa: Context, status: 200 | 206, path: string, length: number, range: { start?: number; end?: number }): void {
+  if (koa.method === 'HEAD') {
+    koa.body = null; // sets 204 and drops the headers: set them again after
+    koa.status = status;
+    koa.type = 'image/tiff';
+    koa.length = length;
+    return;
+  }
+  koa.status = status;
+  koa.type = 'image/tiff';
+  koa.length = length;
+  koa.body = createReadStream(path, range);
+}
+
 export function imageryRoutes(ctx: AppContext): Router {
   const { pool, config } = ctx;
   const base = config.publicBaseUrl;
@@ -234,14 +249,11 @@ export function imageryRoutes(ctx: AppContext): Router {
         koa.set('Content-Range', `bytes */${size}`);
         return;
       }
-      koa.status = 206;
       koa.set('Content-Range', `bytes ${start}-${end}/${size}`);
-      koa.length = end - start + 1;
-      koa.body = koa.method === 'HEAD' ? null : createReadStream(path, { start, end });
+      sendFile(koa, 206, path, end - start + 1, { start, end });
       return;
     }
-    koa.length = size;
-    koa.body = koa.method === 'HEAD' ? null : createReadStream(path);
+    sendFile(koa, 200, path, size, {});
   });
 
   router.get('/imagery/tiles/:z/:x/:tile', async (koa) => {

@@ -87,8 +87,8 @@ async function sha1File(path: string): Promise<string> {
   return h.digest('hex');
 }
 
-/** Valid-pixel footprint as run rectangles (lon/lat rings) from a coarse level of the COG. */
-async function footprintRings(cogPath: string): Promise<{ rings: number[][][]; epsg: number }> {
+/** Valid-pixel footprint as run rectangles in the COG's CRS, from a coarse level of the COG. */
+async function footprintRings(cogPath: string): Promise<{ rings: number[][][]; epsg: number; cellSize: number }> {
   const cog = await openCog(cogPath);
   const crs = crsForEpsg(cog.epsg ?? 0);
   if (!crs || cog.epsg === undefined) throw new ImageryIngestError('UnknownCrs', 'COG 的坐标系无法识别 / the COG has no usable CRS');
@@ -114,21 +114,12 @@ async function footprintRings(cogPath: string): Promise<{ rings: number[][][]; e
   await cog.tiff.close();
   const gt = cog.geoTransform;
   const f = level.factor;
-  const toLonLat = (c: number, r: number): number[] => {
-    const [lon, lat] = crs.toLonLat(gt[0] + c * f * gt[1], gt[3] + r * f * gt[5]);
-    return [lon, lat];
-  };
+  const toCrs = (c: number, r: number): number[] => [gt[0] + c * f * gt[1], gt[3] + r * f * gt[5]];
   // Row runs merged downwards while identical: a full scene is one rectangle.
   const rings: number[][][] = [];
   let open = new Map<string, { c0: number; c1: number; r0: number }>();
   const close = (run: { c0: number; c1: number; r0: number }, r1: number) => {
-    const edge: number[][] = [];
-    const steps = 8; // densify so the projected rectangle follows the CRS's curvature
-    for (let i = 0; i <= steps; i++) edge.push(toLonLat(run.c0 + ((run.c1 - run.c0) * i) / steps, run.r0));
-    for (let i = 0; i <= steps; i++) edge.push(toLonLat(run.c1, run.r0 + ((r1 - run.r0) * i) / steps));
-    for (let i = 0; i <= steps; i++) edge.push(toLonLat(run.c1 - ((run.c1 - run.c0) * i) / steps, r1));
-    for (let i = 0; i <= steps; i++) edge.push(toLonLat(run.c0, r1 - ((r1 - run.r0) * i) / steps));
-    rings.push(edge);
+    rings.push([toCrs(run.c0, run.r0), toCrs(run.c1, run.r0), toCrs(run.c1, r1), toCrs(run.c0, r1), toCrs(run.c0, run.r0)]);
   };
   for (let r = 0; r <= h; r++) {
     const next = new Map<string, { c0: number; c1: number; r0: number }>();
@@ -148,7 +139,7 @@ async function footprintRings(cogPath: string): Promise<{ rings: number[][][]; e
     for (const [key, run] of open) if (!next.has(key)) close(run, r);
     open = next;
   }
-  return { rings, epsg: cog.epsg };
+  return { rings, epsg: cog.epsg, cellSize: Math.abs(gt[1]) * f };
 }
 
 /** Ingests one GeoTIFF; throws ImageryIngestError (400) for bad files, NotFoundError for an unknown collection. */
@@ -216,7 +207,7 @@ export async function ingestScene(pool: Pool, req: IngestRequest): Promise<Inges
     const shape = [cog.height, cog.width];
     const nodata = cog.nodata;
     await cog.tiff.close();
-    const { rings } = await footprintRings(tmp);
+    const { rings, cellSize } = await footprintRings(tmp);
     if (!rings.length) throw new ImageryIngestError('NoValidPixels', '影像没有有效像元 / the image has no valid (non-nodata) pixels');
     const finalName = `${id}-${stamp}.tif`;
     const finalPath = join(dir, finalName);
@@ -237,7 +228,10 @@ export async function ingestScene(pool: Pool, req: IngestRequest): Promise<Inges
       previous = old.rows[0]?.cog_path;
       const { rows } = await client.query<{ area_km2: number }>(
         `WITH fp AS (
-           SELECT ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_SimplifyPreserveTopology(ST_UnaryUnion(ST_SetSRID(ST_GeomFromGeoJSON($3), 4490)), $13)), 3)) AS g
+           -- Union in the COG's own grid (exact shared edges), smooth the pixel stair-steps
+           -- (one mask cell), densify so long edges follow the CRS's curvature, then CGCS2000.
+           SELECT ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Transform(ST_Segmentize(
+                    ST_SimplifyPreserveTopology(ST_UnaryUnion(ST_SetSRID(ST_GeomFromGeoJSON($3), $7)), $13), $13 * 16), 4490)), 3)) AS g
          )
          INSERT INTO imagery.items (collection, id, datetime, cloud_cover, gsd_m, epsg, proj_shape, proj_transform, band_count, nodata, footprint, cog_path, cog_bytes, cog_sha1, properties)
          SELECT $1, $2, $4, $5, $6, $7, $8, $9, $10, $11, fp.g, $12, $14, $15, $16 FROM fp
@@ -249,8 +243,8 @@ export async function ingestScene(pool: Pool, req: IngestRequest): Promise<Inges
         [
           req.collection, id, JSON.stringify(multipolygon), datetime, cloudText ?? null, gsd, cogEpsg, shape,
           [gtOut[0], gtOut[1], gtOut[2], gtOut[3], gtOut[4], gtOut[5]], wantBands, nodata, relPath,
-          // Simplify to about a tenth of the mask cell (degrees).
-          Math.max(1e-6, (gsd * 0.1) / 111_320), bytes, sha1, JSON.stringify(req.properties ?? {}),
+          // Simplify by one mask cell, in the COG's units.
+          cellSize, bytes, sha1, JSON.stringify(req.properties ?? {}),
         ],
       );
       await rename(tmp, finalPath);
