@@ -9,7 +9,7 @@
  *   the raw `SELECT` of the same rows, component counts by street, case statistics by
  *   department, parking at T and half a year of building energy.
  *
- * The written fixes go to a day far from the sample (2031-01-01) and are deleted afterwards.
+ * The written fixes go to a day far from the sample (2024-01-01, six days) and are deleted afterwards.
  * Prints the figures; exit 1 only when the harness fails.
  */
 import { createPool } from '../../map-server/src/db.ts';
@@ -20,7 +20,7 @@ const url = process.env['BENCH_CITY_URL'] ?? 'http://127.0.0.1:8080';
 const databaseUrl = process.env['DATABASE_URL'];
 if (!databaseUrl) throw new Error('DATABASE_URL is required (the platform database with the city sample)');
 const REPS = Number(process.env['BENCH_REPS'] ?? 30);
-const DAY0 = Date.parse('2031-01-01T00:00:00+08:00');
+const DAY0 = Date.parse('2024-01-01T00:00:00+08:00');
 const BATCH = 8640;
 
 const pool = createPool({ databaseUrl, poolMax: 2, statementTimeoutMs: 120_000 });
@@ -93,7 +93,7 @@ const reads = {
   'energy, half a year': await latency(get('/city/energy?from=2025-01-01&to=2025-06-18')),
 };
 
-await pool.query(`DELETE FROM city.vehicle_fixes WHERE tm >= $1`, [new Date(DAY0).toISOString()]);
+await pool.query(`DELETE FROM city.vehicle_fixes WHERE tm >= $1 AND tm < $2`, [new Date(DAY0).toISOString(), new Date(DAY0 + 6 * 86_400_000).toISOString()]);
 await pool.query(`INSERT INTO city.vehicle_latest (vehicle_id, plate, kind, tm, speed_kmh, heading, outside, geom)
   SELECT DISTINCT ON (f.vehicle_id) f.vehicle_id, v.plate, v.kind, f.tm, f.speed_kmh, f.heading, f.outside, f.geom
     FROM city.vehicle_fixes f JOIN city.vehicles v ON v.id = f.vehicle_id ORDER BY f.vehicle_id, f.tm DESC
