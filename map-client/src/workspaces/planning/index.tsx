@@ -148,10 +148,10 @@ export default function PlanningWorkspace({ store, map, lang }: WorkspaceProps) 
     setVertices(0);
     draw.on('drawstart', (e) => {
       const geometry = e.feature.getGeometry() as Polygon;
-      // The sketch ring is the placed vertices, the pointer, and the first vertex again.
-      const count = () => setVertices(Math.max(0, (geometry.getCoordinates()[0]?.length ?? 2) - 2));
-      count();
-      geometry.on('change', count);
+      // The first click starts the sketch; later the ring is the placed vertices, the pointer and
+      // the first vertex again.
+      setVertices(1);
+      geometry.on('change', () => setVertices((n) => Math.max(n, (geometry.getCoordinates()[0]?.length ?? 2) - 2)));
     });
     draw.on('drawend', (e) => {
       map.removeInteraction(draw);
