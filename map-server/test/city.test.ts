@@ -195,6 +195,20 @@ describe('cases', () => {
     expect(after.history.at(-1)).toMatchObject({ from: 'missing', to: 'intact', case_no: no });
   });
 
+  it('publishes the workflow as data, filters the case list, and needs a token to report', async () => {
+    const w = await call('GET', '/city/workflow');
+    const n = await one<{ n: number }>('SELECT count(*)::int AS n FROM city.case_transition');
+    expect(w.json.transitions).toHaveLength(n.n);
+    expect(w.json.states.map((s: { code: string }) => s.code)).toContain('awaiting_check');
+    const list = await call('GET', `/city/cases?state=in_progress,awaiting_check&datetime=${SAMPLE_EVENING}&limit=1000`);
+    expect(list.json.features.length).toBeGreaterThan(0);
+    expect(list.json.features.every((f: { properties: { state: string } }) => ['in_progress', 'awaiting_check'].includes(f.properties.state))).toBe(true);
+    expect((await call('GET', '/city/cases/99999999999999')).status).toBe(404);
+    expect((await call('GET', '/city/cases?state=DROP%20TABLE')).status).toBe(400);
+    expect((await call('POST', '/city/cases', { kind: 'event', classCode: '0102', description: 'x', lon: 121.4, lat: 28.6 }, 'application/json', false)).status).toBe(401);
+    expect((await call('POST', '/city/cases', { kind: 'event', classCode: '9999', description: 'x', lon: 121.4, lat: 28.6 })).status).toBe(422);
+  });
+
   it('statistics by class, grid, department and street add up, with an overdue rate', async () => {
     for (const by of ['class', 'grid', 'department', 'street']) {
       const r = await call('GET', `/city/cases/stats?by=${by}&from=2025-05-01&to=2025-06-19&datetime=${SAMPLE_EVENING}`);
@@ -234,6 +248,20 @@ describe('BeiDou vehicles', () => {
     const f = latest.json.features.find((x: { id: string }) => x.id === 'BD003');
     expect(f.properties.outside).toBe(true);
     expect(Date.parse(f.properties.tm)).toBe(day + 45_000);
+  });
+
+  it('ingests JSON fixes the same way', async () => {
+    const r = await call('POST', '/city/vehicles/fixes', { fixes: [
+      { vehicle: 'BD005', time: '2025-06-19T11:00:00+08:00', lon: 121.0, lat: 28.9, speedKmh: 30, heading: 180 },
+      { vehicle: 'BD005', time: '2025-06-19T11:00:20+08:00', lon: 121.0001, lat: 28.9 },
+    ] });
+    expect(r.status, JSON.stringify(r.json)).toBe(200);
+    expect(r.json).toEqual({ received: 2, written: 2, outside: 2, skipped: 0 });
+    const t = await call('GET', `/city/vehicles/BD005/track?from=${encodeURIComponent('2025-06-19T10:59:00+08:00')}&to=${encodeURIComponent('2025-06-19T11:01:00+08:00')}`);
+    expect(t.json.properties.times).toEqual([Date.parse('2025-06-19T11:00:00+08:00'), Date.parse('2025-06-19T11:00:20+08:00')]);
+    expect(t.json.properties.distanceM).toBeGreaterThan(9);
+    expect(t.json.properties.distanceM).toBeLessThan(11);
+    expect(t.json.properties.outsideIndexes).toEqual([0, 1]);
   });
 
   it('rejects a batch with one bad row whole, listing the row', async () => {
@@ -291,6 +319,14 @@ describe('parking and energy', () => {
     expect(full.json.features[0].properties.available).toBe(0);
     const bad = await call('POST', '/city/observations', { observations: [{ objectType: 'parking_lot', objectId: 'P999', metric: 'occupied', time: t, value: 1 }] });
     expect(bad.status).toBe(400);
+  });
+
+  it('serves a lot\'s availability series', async () => {
+    const r = await call('GET', `/city/parking/P002/series?from=${encodeURIComponent('2025-06-18T00:00:00+08:00')}&to=${encodeURIComponent('2025-06-18T12:00:00+08:00')}`);
+    expect(r.status).toBe(200);
+    expect(r.json.available).toHaveLength(144);
+    expect(r.json.available.every(([, a]: [number, number]) => a >= 0 && a <= r.json.capacity)).toBe(true);
+    expect((await call('GET', '/city/parking/P999/series')).status).toBe(404);
   });
 
   it('energy per m² by building use, with the unusually heavy consumers flagged', async () => {
