@@ -12,6 +12,10 @@ import { parseCsv } from '../src/services/pipe-import-parse.ts';
 import { cellText, readSurveyWorkbook, writeSurveyWorkbook, XLSX_TYPE } from '../src/services/pipe-survey-xlsx.ts';
 import { tableCsv } from '../src/services/pipe-survey-export.ts';
 import { usePlatform } from './support/platform.ts';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runPipesCommand } from '../../scripts/lib/pipes-cli.ts';
 
 const ctx = usePlatform();
 const DISTRICT = '331083';
@@ -20,7 +24,8 @@ let token: string | undefined;
 async function auth(): Promise<Record<string, string>> {
   if (token === undefined) {
     const pool = createPool({ databaseUrl: ctx.platform.databaseUrl, poolMax: 1, statementTimeoutMs: 5000 });
-    token = await createApiToken(pool, '物探队', 'editor', 1);
+    // An administrator sees the full pipe layer, as the pipeline department does.
+    token = await createApiToken(pool, '物探队', 'admin', 1);
     await pool.end();
   }
   return { Authorization: `Bearer ${token}` };
@@ -73,6 +78,11 @@ describe('survey export and import round trip', () => {
   it('guards the export: token, adcode, format', async () => {
     // Anonymous callers never get the tables (401, or 404 where the pipe layers are hidden from them).
     expect([401, 404]).toContain((await get(`/pipes/survey?district=${DISTRICT}`, false)).status);
+    // An editor outside the pipeline departments sees the desensitised layer: no tables.
+    const pool = createPool({ databaseUrl: ctx.platform.databaseUrl, poolMax: 1, statementTimeoutMs: 5000 });
+    const other = await createApiToken(pool, '其他科室', 'editor', 1).finally(() => pool.end());
+    const denied = await fetch(`${ctx.platform.baseUrl}/pipes/survey?district=${DISTRICT}`, { headers: { Authorization: `Bearer ${other}` } });
+    expect([403, 404]).toContain(denied.status);
     expect((await get('/pipes/survey?district=33108')).status).toBe(400);
     expect((await get('/pipes/survey?district=999999')).status).toBe(404);
     expect((await get(`/pipes/survey?district=${DISTRICT}&f=csv`)).status).toBe(400);
@@ -82,6 +92,24 @@ describe('survey export and import round trip', () => {
     expect(bad.status).toBe(400);
     const plain = await fetch(`${ctx.platform.baseUrl}/pipes/import?crs=EPSG:4549`, { method: 'POST', headers: { 'Content-Type': 'text/plain', ...(await auth()) }, body: 'x' });
     expect(plain.status).toBe(415);
+  });
+
+  it('writes the same tables from the command line (onemap pipes export-survey)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pipe-survey-'));
+    try {
+      expect(await runPipesCommand('export-survey', ['--district', DISTRICT], ctx.platform.databaseUrl)).toBe(2);
+      expect(await runPipesCommand('export-survey', ['--district', '999999', '--out', dir], ctx.platform.databaseUrl)).toBe(1);
+      expect(await runPipesCommand('export-survey', ['--district', DISTRICT, '--out', dir], ctx.platform.databaseUrl)).toBe(0);
+      const http = await (await get(`/pipes/survey?district=${DISTRICT}&f=csv&table=lines`)).text();
+      // The file starts with a BOM for spreadsheet programs; fetch's text() drops it.
+      const file = readFileSync(join(dir, `pipe-survey-${DISTRICT}-lines.csv`), 'utf8');
+      expect(file.startsWith('\ufeff')).toBe(true);
+      expect(file.slice(1)).toBe(http);
+      const book = await readSurveyWorkbook(readFileSync(join(dir, `pipe-survey-${DISTRICT}.xlsx`)));
+      expect(book.points).toEqual(parseCsv(readFileSync(join(dir, `pipe-survey-${DISTRICT}-points.csv`), 'utf8')));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('exports a district, imports it into an empty network and gets the same network and its planted defects back', async () => {
