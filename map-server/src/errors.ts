@@ -101,9 +101,10 @@ export function toProblem(err: unknown, instance: string, requestId: string): Pr
     });
   }
   // 55000 here: "database is not currently accepting connections" (maintenance); 3D000: gone.
-  if (/^(08|57P|53)/.test(pgCode) || pgCode === '55000' || pgCode === '3D000' || ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT'].includes(pgCode))
+  if (/^(08|57P|53)/.test(pgCode) || pgCode === '55000' || pgCode === '3D000' || pgCode === '25006' || ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH'].includes(pgCode))
     return base(503, 'DatabaseUnavailable', 'the database is unavailable; try again shortly');
-  if (err instanceof Error && /timeout exceeded when trying to connect|Connection terminated/i.test(err.message))
+  // node-postgres' own messages when a connection died under a query (no SQLSTATE): a restart.
+  if (err instanceof Error && /timeout exceeded when trying to connect|Connection terminated|is not queryable|Client was closed/i.test(err.message))
     return base(503, 'DatabaseUnavailable', 'the database is unavailable; try again shortly');
   const status = typeof err === 'object' && err !== null && 'status' in err ? Number((err as { status: unknown }).status) : 500;
   const type = typeof err === 'object' && err !== null && 'type' in err ? String((err as { type: unknown }).type) : '';

@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
-import { NotFoundError, toProblem } from '../errors.ts';
+import { AppError, NotFoundError, toProblem } from '../errors.ts';
 
 /**
  * The try/catch at the top of the chain: renders every error as problem+json through the one
@@ -11,6 +11,12 @@ export function errorHandler(logger: Logger): Middleware {
     try {
       await next();
       if (ctx.status === 404 && ctx.body === undefined) throw new NotFoundError('NotFound', `no resource at ${ctx.path}`);
+      // The routers' allowedMethods answer a known path with an unsupported method (405, or 501
+      // for methods no router knows, e.g. TRACE) without a body: make it a JSON 405.
+      if ((ctx.status === 405 || ctx.status === 501) && ctx.body === undefined) {
+        const allow = ctx.response.get('Allow');
+        throw new AppError(405, 'MethodNotAllowed', `不支持的方法 ${ctx.method.slice(0, 20)} / method ${ctx.method.slice(0, 20)} is not allowed here${allow ? `; allowed: ${allow}` : ''}`);
+      }
     } catch (err) {
       const requestId = String(ctx.state['requestId'] ?? '');
       const problem = toProblem(err, ctx.path, requestId);

@@ -17,7 +17,16 @@ export interface ChangeListener {
 const CHANNEL = 'onemap_feature_changes';
 const PAYLOAD = /^([a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*) (\d+) (\d+)$/;
 
-export function listenForChanges(databaseUrl: string, plans: Plans, cache: TileCache, logger: Logger): ChangeListener {
+export interface ChangeListenerOptions {
+  /**
+   * With read replicas, a tile re-rendered between the NOTIFY (from the primary) and the
+   * replica's replay of that commit would be cached stale: the same tiles are invalidated again
+   * this long after the first time (0 = once).
+   */
+  readonly replayDelayMs?: number;
+}
+
+export function listenForChanges(databaseUrl: string, plans: Plans, cache: TileCache, logger: Logger, options: ChangeListenerOptions = {}): ChangeListener {
   const layersByTable = new Map<string, string[]>();
   for (const p of plans.layers.values()) {
     for (const t of p.sourceTables) layersByTable.set(t, [...(layersByTable.get(t) ?? []), p.spec.id]);
@@ -38,10 +47,15 @@ export function listenForChanges(databaseUrl: string, plans: Plans, cache: TileC
     );
     const whole = rows.some((r) => r.min_x === null);
     const boxes: Box3857[] = rows.filter((r) => r.min_x !== null).map((r) => [r.min_x!, r.min_y!, r.max_x!, r.max_y!]);
-    for (const layerId of layers) {
-      if (whole) await cache.clearLayer(layerId);
-      else await cache.invalidate(layerId, boxes);
-    }
+    const invalidate = async () => {
+      for (const layerId of layers) {
+        if (whole) await cache.clearLayer(layerId);
+        else await cache.invalidate(layerId, boxes);
+      }
+    };
+    await invalidate();
+    if (options.replayDelayMs)
+      setTimeout(() => void invalidate().catch((err: unknown) => logger.warn({ err }, 'tile re-invalidation failed')), options.replayDelayMs).unref();
   };
 
   const connect = async (): Promise<void> => {
