@@ -62,6 +62,7 @@ export interface LoadResult {
 /** Advisory lock key 1 ('IMPO'); key 2 is the job id. Held by the import transaction. */
 export const IMPORT_LOCK_CLASS = 0x494d504f;
 const CHUNK = 1000;
+const STATEMENT_TIMEOUT_S = 300;
 const REPORT_ROWS = 1000;
 
 const CAST: Record<PropertySpec['type'], string> = { string: 'text', integer: 'bigint', number: 'double precision', boolean: 'boolean', date: 'date', datetime: 'timestamptz' };
@@ -75,18 +76,19 @@ function compileLoadSql(layer: LayerSpec) {
   const multi = t.geometryType.startsWith('Multi');
   // Multi layers take any count of parts; single layers exactly one.
   const shape = multi ? 'ST_Multi(g)' : 'CASE WHEN ST_NumGeometries(g) = 1 THEN ST_GeometryN(g, 1) END';
+  // MATERIALIZED: inlined, every later mention of g0/g would re-run the parse/repair chain (12× slower).
   const stage = `
-WITH src AS (
+WITH src AS MATERIALIZED (
   SELECT r, p, ST_SetSRID(ST_GeomFromGeoJSON(g), $4::int) AS g0 FROM unnest($1::int[], $2::text[], $3::jsonb[]) AS t(r, g, p)
-), chk AS (
+), chk AS MATERIALIZED (
   SELECT r, p, ST_CoordDim(g0) > 2 AS had_z, ST_Force2D(g0) AS g0 FROM src
-), fix AS (
+), fix AS MATERIALIZED (
   SELECT r, p, had_z, v.ok, CASE WHEN v.ok THEN NULL ELSE ST_IsValidReason(g0) END AS why,
          ST_CollectionExtract(CASE WHEN v.ok THEN g0 ELSE ST_MakeValid(g0, 'method=structure') END, ${dim}) AS g
     FROM chk, LATERAL (SELECT ST_IsValid(g0) AS ok) v
-), shaped AS (
+), shaped AS MATERIALIZED (
   SELECT r, p, had_z, why, CASE WHEN ST_IsEmpty(g) THEN NULL ELSE ${shape} END AS g FROM fix
-), placed AS (
+), placed AS MATERIALIZED (
   SELECT r, p, had_z, why, CASE WHEN g IS NULL THEN NULL ELSE ST_Transform(g, 4490) END AS g FROM shaped
 )
 INSERT INTO pg_temp.import_stage (row_no, geom, props, repair, reject)
@@ -183,6 +185,8 @@ export async function loadFeatures(pool: Pool, plan: LoadPlan, hooks: LoadHooks 
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
+    // A background job: one chunk of large polygons may repair for longer than a request may run.
+    await client.query(`SET LOCAL statement_timeout = '${STATEMENT_TIMEOUT_S}s'`);
     await client.query('SELECT pg_advisory_xact_lock($1, $2)', [IMPORT_LOCK_CLASS, plan.jobId]);
     await hooks.onLocked?.();
     await client.query('CREATE TEMP TABLE import_stage (row_no int PRIMARY KEY, geom geometry, props jsonb, repair text, reject text) ON COMMIT DROP');
