@@ -274,6 +274,8 @@ describe('compliance review', () => {
     const wrongCrs = await review({ type: 'Polygon', coordinates: [ring(SITE)] }); // metres read as degrees
     expect(wrongCrs.status).toBe(400);
     expect(wrongCrs.json.detail).toMatch(/CRS/);
+    const far = await review({ type: 'Polygon', coordinates: [[[1e12, 1e12], [1e12 + 1, 1e12], [1e12 + 1, 1e12 + 1], [1e12, 1e12]]] }, '?crs=EPSG:4549');
+    expect(far.status).toBe(400);
     const tol = await review(siteFeature(), '?tolerance_m2=-1');
     expect(tol.status).toBe(400);
     const type = await review('x', '', { 'Content-Type': 'text/plain' });

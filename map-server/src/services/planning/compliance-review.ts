@@ -21,6 +21,9 @@ export const M2_PER_HA = 10_000;
 /** The largest site a review accepts (100 km²): a project red line, not a county. */
 export const MAX_SITE_AREA_M2 = 100e6;
 
+/** Pieces drawn per layer on the report map (the table always counts them all). */
+const MAX_MAP_PIECES = 3000;
+
 export type Severity = 'conflict' | 'warning' | 'info';
 export type Verdict = 'pass' | 'warning' | 'conflict';
 
@@ -136,11 +139,14 @@ function labelColumn(layer: LayerSpec): string {
   return layer.table.idColumn;
 }
 
-// Per-feature intersections as polygon pieces: each piece is a sliver or counts.
-function piecesSql(layer: LayerSpec, extra: string): string {
+// Per-feature intersections as polygon pieces: each piece is a sliver or counts; its SVG path
+// (EPSG:4549, for the report map) comes along so the map costs no second query.
+function piecesSql(layer: LayerSpec): string {
+  const has = (c: string) => layer.properties.some((p) => p.name === c);
   return `
-    SELECT t.fid, t.${q(labelColumn(layer))}::text AS label, t.plan_version, ${extra}
-           ST_Area(d.geom::geography) AS area_m2
+    SELECT t.fid, t.${q(labelColumn(layer))}::text AS label, t.plan_version,
+           ${has('landuse_code') ? 't.landuse_code' : 'NULL::text'} AS code, ${has('landuse_class') ? 't.landuse_class' : 'NULL::text'} AS cls,
+           ST_Area(d.geom::geography) AS area_m2, ST_AsSVG(ST_Transform(d.geom, 4549), 0, 1) AS path
       FROM ${tableOf(layer)} t,
            LATERAL ST_Dump(ST_CollectionExtract(ST_Intersection(t.geom, $1::geometry), 3)) d
      WHERE t.geom && $1::geometry AND t.valid @> $2::timestamptz AND ST_Intersects(t.geom, $1::geometry)`;
@@ -154,15 +160,6 @@ function outsideSql(layer: LayerSpec): string {
                       FROM ${tableOf(layer)} t
                      WHERE t.geom && $1::geometry AND t.valid @> $2::timestamptz AND ST_Intersects(t.geom, $1::geometry)) u,
            LATERAL ST_Dump(ST_CollectionExtract(u.g, 3)) d`;
-}
-
-function mapSql(layer: LayerSpec): string {
-  const cls = layer.properties.some((p) => p.name === 'landuse_class') ? 't.landuse_class' : 'NULL::text';
-  return `
-    SELECT ST_AsSVG(ST_Transform(ST_Intersection(t.geom, $1::geometry), 4549), 0, 1) AS path, ${cls} AS cls, t.${q(labelColumn(layer))}::text AS label
-      FROM ${tableOf(layer)} t
-     WHERE t.geom && $1::geometry AND t.valid @> $2::timestamptz AND ST_Intersects(t.geom, $1::geometry)
-     LIMIT 2000`;
 }
 
 function verdictOf(layers: readonly LayerResult[]): Verdict {
@@ -185,7 +182,14 @@ export async function runReview(pool: Pool, plans: Plans, site: SiteInput, optio
        SELECT ST_IsValid(g) AS valid, ST_IsValidReason(g) AS reason, ST_AsEWKT(g) AS g, ST_Area(g::geography) AS area_m2,
               ST_XMin(g) AS xmin, ST_YMin(g) AS ymin, ST_XMax(g) AS xmax, ST_YMax(g) AS ymax FROM s`,
       [JSON.stringify(site.geometry), site.srid],
-    );
+    ).catch((err: unknown) => {
+      // PROJ refuses coordinates outside the CRS's domain (XX000) and PostGIS malformed input (22xxx):
+      // both describe the client's site, never a server fault.
+      const code = String((err as { code?: unknown }).code ?? '');
+      if (code.startsWith('XX') || code.startsWith('22'))
+        throw new BadRequestError('地块坐标无法转换，请检查坐标系 / the site coordinates cannot be transformed; check its CRS', { parameter: 'crs' });
+      throw err;
+    });
     const s = norm.rows[0]!;
     if (!s.valid) throw new BadRequestError(`地块图形无效 (${s.reason}) / the site geometry is invalid: ${s.reason}`, { parameter: 'site', reason: s.reason });
     if (!(s.xmin >= 73 && s.xmax <= 136 && s.ymin >= 3 && s.ymax <= 54))
@@ -213,6 +217,7 @@ export async function runReview(pool: Pool, plans: Plans, site: SiteInput, optio
     const slivers: Sliver[] = [];
     const mapFeatures: MapFeature[] = [];
     const dataVersions: DataVersion[] = [];
+    const used: { layer: LayerSpec; family: string; featureVersions: string[] }[] = [];
     let balance: ReviewResult['balance'] = { classesM2: 0, uncoveredM2: siteM2, sliversM2: 0, siteM2, differenceM2: 0 };
 
     for (const rule of rules) {
@@ -220,8 +225,8 @@ export async function runReview(pool: Pool, plans: Plans, site: SiteInput, optio
       if (!plan) continue; // a rule for a layer this server does not publish
       const layer = plan.spec;
       const isClasses = rule.rule === 'classes';
-      const pieces = (await client.query<{ fid: number; label: string; plan_version: string; area_m2: number; code: string | null }>(
-        piecesSql(layer, isClasses ? 't.landuse_code AS code,' : 'NULL::text AS code,'),
+      const pieces = (await client.query<{ fid: number; label: string; plan_version: string; area_m2: number; code: string | null; cls: string | null; path: string }>(
+        piecesSql(layer),
         args,
       )).rows;
       const counted = pieces.filter((p) => {
@@ -272,24 +277,28 @@ export async function runReview(pool: Pool, plans: Plans, site: SiteInput, optio
         features: features.slice(0, 200),
         ...(classes ? { classes, uncovered: uncovered! } : {}),
       });
-      for (const m of (await client.query<{ path: string; cls: string | null; label: string }>(mapSql(layer), args)).rows)
-        if (m.path) mapFeatures.push({ layer: layer.id, path: m.path, color: m.cls ? colourOf(m.cls) : null, label: m.label });
-      const v = (await client.query<{ id: string; name: string; approval_no: string; approved_on: string }>(
-        `SELECT id, name, approval_no, to_char(approved_on, 'YYYY-MM-DD') AS approved_on FROM planning.plan_versions
-          WHERE family = $1 AND effective_from <= $2::timestamptz ORDER BY effective_from DESC LIMIT 1`,
-        [rule.plan_family, asOf],
-      )).rows[0];
-      const load = (await client.query<{ loaded_at: Date; source: string }>(
-        'SELECT loaded_at, source FROM catalog.dataset_loads WHERE layer_id = $1 ORDER BY id DESC LIMIT 1',
-        [layer.id],
-      )).rows[0];
+      for (const p of pieces.slice(0, MAX_MAP_PIECES)) if (p.path) mapFeatures.push({ layer: layer.id, path: p.path, color: p.cls ? colourOf(p.cls) : null, label: p.label });
+      used.push({ layer, family: rule.plan_family, featureVersions: [...new Set(pieces.map((p) => p.plan_version))].sort() });
+    }
+
+    // Editions in force and the last load of every layer, in one statement.
+    const meta = (await client.query<{ layer: string; id: string | null; name: string | null; approval_no: string | null; approved_on: string | null; loaded_at: Date | null; source: string | null }>(
+      `SELECT u.layer, v.id, v.name, v.approval_no, to_char(v.approved_on, 'YYYY-MM-DD') AS approved_on, l.loaded_at, l.source
+         FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(layer, family, ord)
+         LEFT JOIN LATERAL (SELECT * FROM planning.plan_versions p WHERE p.family = u.family AND p.effective_from <= $3::timestamptz ORDER BY p.effective_from DESC LIMIT 1) v ON true
+         LEFT JOIN LATERAL (SELECT * FROM catalog.dataset_loads d WHERE d.layer_id = u.layer ORDER BY d.id DESC LIMIT 1) l ON true
+        ORDER BY u.ord`,
+      [used.map((u) => u.layer.id), used.map((u) => u.family), asOf],
+    )).rows;
+    for (const [i, u] of used.entries()) {
+      const m = meta[i]!;
       dataVersions.push({
-        layer: layer.id,
-        table: `${layer.table.schema}.${layer.table.name}`,
-        inForce: v ? { id: v.id, name: v.name, approvalNo: v.approval_no, approvedOn: v.approved_on } : null,
-        featureVersions: [...new Set(pieces.map((p) => p.plan_version))].sort(),
-        loadedAt: load ? load.loaded_at.toISOString() : null,
-        loadSource: load?.source ?? null,
+        layer: u.layer.id,
+        table: `${u.layer.table.schema}.${u.layer.table.name}`,
+        inForce: m.id ? { id: m.id, name: m.name!, approvalNo: m.approval_no!, approvedOn: m.approved_on! } : null,
+        featureVersions: u.featureVersions,
+        loadedAt: m.loaded_at ? m.loaded_at.toISOString() : null,
+        loadSource: m.source,
       });
     }
 
@@ -301,15 +310,13 @@ export async function runReview(pool: Pool, plans: Plans, site: SiteInput, optio
     const mapSvg = renderSiteMapSvg({ site: siteSvg, features: mapFeatures });
     const verdict = verdictOf(layers);
     const bbox = [s.xmin, s.ymin, s.xmax, s.ymax] as const;
-    const inserted = (await client.query<{ id: number; created_at: Date }>(
-      `INSERT INTO planning.reviews (created_by, as_of, source_format, source_crs, site_name, tolerance_m2, tolerance_pct, site_area_m2, verdict, result, map_svg, site)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '{}'::jsonb, $10, ST_Multi($11::geometry)) RETURNING id, created_at`,
-      [options.actor, asOf, site.format, site.crsLabel, site.name ?? null, options.toleranceM2, options.tolerancePct, siteM2, verdict, mapSvg, s.g],
+    const { id, created_at: createdAt } = (await client.query<{ id: number; created_at: Date }>(
+      `SELECT nextval(pg_get_serial_sequence('planning.reviews', 'id'))::bigint AS id, now() AS created_at`,
     )).rows[0]!;
     const result: ReviewResult = {
-      id: inserted.id,
+      id,
       name: site.name ?? null,
-      createdAt: inserted.created_at.toISOString(),
+      createdAt: createdAt.toISOString(),
       createdBy: options.actor,
       asOf,
       source: { format: site.format, crs: site.crsLabel },
@@ -321,7 +328,11 @@ export async function runReview(pool: Pool, plans: Plans, site: SiteInput, optio
       balance,
       dataVersions,
     };
-    await client.query('UPDATE planning.reviews SET result = $2 WHERE id = $1', [inserted.id, JSON.stringify(result)]);
+    await client.query(
+      `INSERT INTO planning.reviews (id, created_at, created_by, as_of, source_format, source_crs, site_name, tolerance_m2, tolerance_pct, site_area_m2, verdict, result, map_svg, site)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, ST_Multi($14::geometry))`,
+      [id, createdAt, options.actor, asOf, site.format, site.crsLabel, site.name ?? null, options.toleranceM2, options.tolerancePct, siteM2, verdict, JSON.stringify(result), mapSvg, s.g],
+    );
     await client.query('COMMIT');
     return result;
   } catch (err) {
