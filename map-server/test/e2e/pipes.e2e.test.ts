@@ -9,7 +9,8 @@
  * as the API); the legend comes from the dictionary. Then a cut line drawn with the mouse across
  * the street lists exactly the pipes the API finds along that line, one chart shape per pipe; two
  * joined segments clicked in the 纵断面 tool are profiled in that order; the clearance problems
- * around the centre are listed and choosing one moves the map to it.
+ * around the centre are listed and choosing one moves the map to it; a dig drawn over the main
+ * lists it with its owner (before the clearance step moves the map).
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -143,7 +144,7 @@ async function pagePoint(page: Page, x4549: number, y4549: number): Promise<{ x:
 }
 
 describe('管线 workspace in headless Chromium', () => {
-  it('highlights a burst on the clicked water main and lists its valves; a drawn cut lists every pipe crossed; a picked run is profiled; clearance problems are located', async () => {
+  it('highlights a burst on the clicked water main and lists its valves; a drawn cut lists every pipe crossed; a picked run is profiled; clearance problems are located; a dig lists the main', async () => {
     const page = await openPage(`ws=pipes&center=${main.lon.toFixed(6)},${main.lat.toFixed(6)}&zoom=${ZOOM}`);
     await page.getByTestId('pipes-workspace').waitFor();
     // The legend is the dictionary: 8 categories, 给水 in its CJJ 61 colour.
@@ -211,6 +212,17 @@ describe('管线 workspace in headless Chromium', () => {
     await page.locator('[data-testid=pipes-profile-row]').nth(1).waitFor({ timeout: 30_000 });
     expect(await page.locator('[data-testid=pipes-profile-row] td:first-child').allInnerTexts()).toEqual([main.lineNo, next.lineNo]);
     expect(await page.locator('[data-testid=pipes-profile-chart] path').count()).toBeGreaterThanOrEqual(3);
+
+    // 开挖: a 3 m deep dig 30 m square around the main's mid-point hits the main (about 1.2 m deep).
+    await page.getByTestId('pipes-tool-excavation').click();
+    await page.getByTestId('pipes-dig-depth').fill('3');
+    const corners = [[-15, -15], [15, -15], [15, 15], [-15, 15]] as const;
+    const px = await Promise.all(corners.map(([ex, ny2]) => pagePoint(page, main.gx + ex, main.gy + ny2)));
+    for (const p of px.slice(0, 3)) await page.mouse.click(p.x, p.y);
+    await page.mouse.dblclick(px[3]!.x, px[3]!.y);
+    await page.locator('[data-testid=pipes-excavation-list] li').first().waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('pipes-excavation-list').innerText()).toContain(main.lineNo);
+    expect(await page.getByTestId('pipes-owner-list').innerText()).toContain('台州市自来水有限公司');
 
     // 净距: the problems around the map centre are listed; choosing one moves the map to it.
     await page.getByTestId('pipes-tool-clearance').click();

@@ -502,7 +502,7 @@ export default function PipesWorkspace({ store, map, lang }: WorkspaceProps) {
       {tool === 'excavation' && (
         <section aria-live="polite">
           <label className="pipes-field">
-            {tr(S.digDepth, lang)} <input type="number" min="0.1" max="30" step="0.1" value={digDepth} onChange={(e) => setDigDepth(e.target.value)} />
+            {tr(S.digDepth, lang)} <input type="number" min="0.1" max="30" step="0.1" value={digDepth} onChange={(e) => setDigDepth(e.target.value)} data-testid="pipes-dig-depth" />
           </label>
           {excavation.busy && <p className="pipes-hint">{tr(S.loading, lang)}</p>}
           {excavation.error && <p className="pipes-problem" role="alert">{excavation.error}</p>}
@@ -521,7 +521,7 @@ export default function PipesWorkspace({ store, map, lang }: WorkspaceProps) {
               {excavation.value.owners && (
                 <>
                   <h3>{tr(S.owners, lang)}</h3>
-                  <ul className="pipes-list">{excavation.value.owners.map((o) => <li key={o.owner_unit ?? '—'}>{o.owner_unit ?? '—'} · {o.categories.map(categoryName).join('、')} · {o.segments}</li>)}</ul>
+                  <ul className="pipes-list" data-testid="pipes-owner-list">{excavation.value.owners.map((o) => <li key={o.owner_unit ?? '—'}>{o.owner_unit ?? '—'} · {o.categories.map(categoryName).join('、')} · {o.segments}</li>)}</ul>
                 </>
               )}
               {excavation.value.valvesToClose.features.length > 0 && (
