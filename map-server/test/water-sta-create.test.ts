@@ -2,7 +2,8 @@
  * SensorThings API 1.1 CreateObservations (dataArray) on the real server and PostGIS: it goes
  * through the same ingest path as /water/observations — 201 with the selfLinks, readable back
  * through GET, idempotent, whole-batch rejection naming every bad row by JSON pointer — and
- * concurrent batches opening the same new month partition (migration 0050).
+ * concurrent batches opening the same new month partition (migration 0050), and the isohyet
+ * cache that a new observation invalidates.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createPool } from '../src/db.ts';
@@ -154,5 +155,29 @@ describe('concurrent ingest', () => {
     const results = await Promise.all(rows.map((r) => call('POST', `${STA}/CreateObservations`, batch(r.id))));
     expect(results.map((r) => r.status)).toEqual(rows.map(() => 201));
     expect((await one<{ n: number }>(`SELECT count(*)::int AS n FROM hydro.obs_2023m02`)).n).toBe(rows.length * 288);
+  });
+});
+
+describe('isohyet cache', () => {
+  it('serves a repeated request from the cache and recomputes after an observation changes a station total', async () => {
+    const T = '2024-09-16T08:00:00+08:00';
+    const path = `/water/isohyets?datetime=${encodeURIComponent(T)}&hours=3&cell=0.05`;
+    const first = await call('GET', path);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('x-isohyets-cache')).toBe('miss');
+    const again = await call('GET', path);
+    expect(again.headers.get('x-isohyets-cache')).toBe('hit');
+    expect(again.json).toEqual(first.json);
+    // A heavier 5-minute total at one gauge inside the window: the cached answer must not be reused.
+    const s = first.json.stations[0] as { stcd: string; total: number };
+    const ds = await one<{ id: number; v: number }>(
+      `SELECT d.id, o.value AS v FROM hydro.datastream d JOIN hydro.obs o ON o.datastream_id = d.id WHERE d.stcd = $1 AND d.element = 'DRP' AND o.tm = '2024-09-16 07:00+08'`,
+      [s.stcd],
+    );
+    const post = await call('POST', `${STA}/CreateObservations`, [{ Datastream: { '@iot.id': ds.id }, components: ['phenomenonTime', 'result'], dataArray: [['2024-09-16T07:00:00+08:00', ds.v + 10]] }]);
+    expect(post.status).toBe(201);
+    const after = await call('GET', path);
+    expect(after.headers.get('x-isohyets-cache')).toBe('miss');
+    expect(after.json.stations[0]).toMatchObject({ stcd: s.stcd, total: Math.round((s.total + 10) * 10) / 10 });
   });
 });

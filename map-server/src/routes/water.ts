@@ -91,11 +91,15 @@ export function waterRoutes({ pool }: AppContext): Router {
       if (q.datetime !== undefined || q.hours !== undefined) throw new BadRequestError('give either day (a rainfall day) or datetime/hours (a window ending then), not both');
       if (!DAY.test(q.day)) throw new BadRequestError(`day must be YYYY-MM-DD, got "${q.day.slice(0, 20)}"`);
       parseInstant(q.day, 'day');
-      json(koa, await isohyets(pool, { day: q.day, cellDeg }), 'application/geo+json');
+      const r = await isohyets(pool, { day: q.day, cellDeg });
+      koa.set('X-Isohyets-Cache', r.cached ? 'hit' : 'miss');
+      json(koa, r.doc, 'application/geo+json');
       return;
     }
     const hours = intParam(q.hours, 'hours', 24, 1, 72);
-    json(koa, await isohyets(pool, { atIso: instantParam(q.datetime, 'datetime'), hours, cellDeg }), 'application/geo+json');
+    const r = await isohyets(pool, { atIso: instantParam(q.datetime, 'datetime'), hours, cellDeg });
+    koa.set('X-Isohyets-Cache', r.cached ? 'hit' : 'miss');
+    json(koa, r.doc, 'application/geo+json');
   });
 
   // The rainfall classes (hydro.rain_class, GB/T 28592) for legends: the class window a
