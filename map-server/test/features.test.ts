@@ -7,6 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalog } from '@onemap/geodata/catalog';
 import { startTestPlatform, type TestPlatform } from './support/platform.ts';
 
+// Anonymous requests see the public layers only (classification, security.test.ts covers the rest).
+const publicLayers = catalog.layers.filter((l) => l.classification === 'public');
+
 const MAX_LIMIT = 10_000;
 const GEOJSON = 'application/geo+json';
 const OPENAPI = 'application/vnd.oai.openapi+json;version=3.0';
@@ -191,7 +194,7 @@ describe('landing page, conformance and API definition', () => {
     expect(params['datetime']).toMatchObject({ in: 'query', required: false, style: 'form', explode: false, schema: { type: 'string' } });
     expect(params['offset']).toMatchObject({ in: 'query', schema: { type: 'integer', minimum: 0 } });
     expect(params['collectionId']).toMatchObject({ in: 'path', required: true });
-    expect([...(params['collectionId']?.schema.enum ?? [])].sort()).toEqual(catalog.layers.map((l) => l.id).sort());
+    expect([...(params['collectionId']?.schema.enum ?? [])].sort()).toEqual(publicLayers.map((l) => l.id).sort());
     // No free-form parameter: unknown parameters are errors (ETS /req/core/query-param-unknown).
     for (const p of Object.values(params)) expect(p.schema.additionalProperties, p.name).toBeUndefined();
     expect(Object.keys(doc.paths['/collections/{collectionId}/items']?.get.responses['200']?.content ?? {})).toEqual([GEOJSON]);
@@ -221,7 +224,7 @@ describe('collections', () => {
     expect(type).toMatch(/^application\/json/);
     expect(link(body.links, 'self')).toEqual(expect.objectContaining({ href: `${base}/collections`, type: 'application/json' }));
     const ids = body.collections.map((c) => c.id);
-    expect([...ids].sort()).toEqual(catalog.layers.map((l) => l.id).sort());
+    expect([...ids].sort()).toEqual(publicLayers.map((l) => l.id).sort());
     for (const c of body.collections) {
       expect(link(c.links, 'items')).toEqual(expect.objectContaining({ href: `${base}/collections/${c.id}/items`, type: GEOJSON }));
       expect(c.itemType).toBe('feature');
@@ -274,7 +277,7 @@ describe('collections', () => {
 
 describe('items', () => {
   it('returns a FeatureCollection in CRS84 with counts, timeStamp, links and one key set', async () => {
-    for (const layer of catalog.layers) {
+    for (const layer of publicLayers) {
       const { status, type, body } = await get<Page>(`/collections/${layer.id}/items?limit=50`);
       expect(status).toBe(200);
       expect(type).toMatch(/^application\/geo\+json/);

@@ -13,6 +13,9 @@ import { catalog } from '@onemap/geodata/catalog';
 import { CGCS2000_QUAD, WEB_MERCATOR_QUAD } from '@onemap/tiles';
 import { startTestPlatform, type TestPlatform } from './support/platform.ts';
 
+// Anonymous requests see the public layers only (classification, security.test.ts covers the rest).
+const publicLayers = catalog.layers.filter((l) => l.classification === 'public');
+
 const MVT = 'application/vnd.mapbox-vector-tile';
 const TEST_POINT = [121.42, 28.65] as const; // 椒江 (domain.md §5.1)
 
@@ -70,7 +73,7 @@ describe('discovery', () => {
   it('links the dataset tilesets from the landing page and each collection’s from the collection', async () => {
     const landing = (await getJson<{ links: Link[] }>('/')).body;
     expect(link(landing.links, 'http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector')).toEqual(expect.objectContaining({ href: `${base}/tiles`, type: 'application/json' }));
-    for (const layer of catalog.layers) {
+    for (const layer of publicLayers) {
       const c = (await getJson<{ links: Link[] }>(`/collections/${layer.id}`)).body;
       expect(link(c.links, 'http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector')?.href).toBe(`${base}/collections/${layer.id}/tiles`);
     }

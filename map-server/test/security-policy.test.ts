@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { catalog } from '@onemap/geodata/catalog';
 import { compileTileSql } from '@onemap/tiles';
 import { audienceOf, desensitise, RuleError, type DesensitisationRule } from '../src/services/access-policy.ts';
+import { coarseSql } from '../src/services/secure-plans.ts';
 import { hashPassword, passwordProblem, verifyPassword } from '../src/services/passwords.ts';
 import { ANONYMOUS, type Principal } from '../src/services/principal.ts';
 
@@ -56,6 +57,24 @@ describe('desensitise', () => {
     expect(sql).not.toContain('start_depth');
     expect(sql).toContain('ST_Simplify');
     expect(compileTileSql(spec('pipe_segments'), true).current).toContain('owner_unit');
+  });
+
+  it('turns mask and round rules into column coarsenings, and those into SQL', () => {
+    const mask: DesensitisationRule = { layerId: 'pipe_segments', audience: 'public', action: 'mask', property: 'line_no', maxZoom: null, tolerancePx: null, decimals: null, keepStart: 2, keepEnd: 1 };
+    const round: DesensitisationRule = { ...mask, action: 'round', property: 'diameter_mm', keepStart: null, keepEnd: null, step: 100 };
+    const { spec: s, columns } = desensitise(spec('pipe_segments'), 'public', [mask, round]);
+    expect(s).not.toBe(spec('pipe_segments'));
+    expect(s.properties.map((p) => p.name)).toContain('line_no');
+    expect([...columns.entries()]).toEqual([
+      ['line_no', { kind: 'mask', keepStart: 2, keepEnd: 1 }],
+      ['diameter_mm', { kind: 'round', step: 100 }],
+    ]);
+    expect(coarseSql('line_no', columns.get('line_no')!)).toBe(
+      `CASE WHEN t."line_no" IS NULL THEN NULL WHEN char_length(t."line_no") <= 3 THEN repeat('*', char_length(t."line_no")) ELSE left(t."line_no", 2) || '***' || right(t."line_no", 1) END`,
+    );
+    expect(coarseSql('diameter_mm', columns.get('diameter_mm')!)).toBe(`round((t."diameter_mm")::numeric / 100) * 100`);
+    expect(() => desensitise(spec('pipe_segments'), 'public', [{ ...mask, property: 'diameter_mm' }])).toThrow(RuleError);
+    expect(() => desensitise(spec('pipe_segments'), 'public', [{ ...round, property: 'line_no' }])).toThrow(RuleError);
   });
 
   it('refuses a rule naming a property the layer does not publish', () => {

@@ -195,6 +195,33 @@ describe('department ownership and desensitisation', () => {
     expect(seg.properties.map((p) => p.name)).not.toContain('owner_unit');
   });
 
+  it('coarsens personal data by rule: addresses of user points for the public, plates of city vehicles outside 城管', async () => {
+    await db.query(`INSERT INTO base.user_points (name, category, address, geom) VALUES ('测试点', 'poi', '椒江区市府大道 1 号 3 单元 502 室', ST_SetSRID(ST_MakePoint(121.42, 28.66), 4490))`);
+    const pub = (await (await get('/collections/user_points/items?limit=50')).json()) as { features: { properties: Record<string, unknown> }[] };
+    const mine = pub.features.find((f) => f.properties['name'] === '测试点');
+    expect(mine?.properties['address']).toBe('椒江区市府大道***');
+    expect(JSON.stringify(pub)).not.toContain('502');
+    // A filter sees the coarse values too: it cannot probe the exact address.
+    const probe = (await (await get(`/collections/user_points/items?filter=${encodeURIComponent("address LIKE '%502%'")}`)).json()) as { numberMatched: number };
+    expect(probe.numberMatched).toBe(0);
+    expect(await (await get('/collections/user_points/export?f=csv')).text()).not.toContain('502');
+    const full = await (await get('/collections/user_points/items?limit=50', adminToken)).text();
+    expect(full).toContain('市府大道 1 号 3 单元 502 室');
+    const staffVehicles = await get('/collections/city_vehicles/items?limit=3', waterStaffToken);
+    expect(staffVehicles.status).toBe(200);
+    const sv = (await staffVehicles.json()) as { features: { properties: Record<string, unknown> }[] };
+    expect(sv.features.length).toBeGreaterThan(0);
+    for (const f of sv.features) expect(f.properties['plate']).toMatch(/^.{2}\*\*\*$/u);
+    const av = (await (await get('/collections/city_vehicles/items?limit=3', adminToken)).json()) as { features: { properties: Record<string, unknown> }[] };
+    expect(av.features[0]!.properties['plate']).not.toContain('*');
+    expect((await get('/collections/city_vehicles/items?limit=3')).status).toBe(404);
+    // Numbers rounded for other departments: pipe diameters to 100 mm.
+    const pipes = (await (await get('/collections/pipe_segments/items?limit=50', waterStaffToken)).json()) as { features: { properties: { diameter_mm: number | null } }[] };
+    const diameters = pipes.features.map((f) => f.properties.diameter_mm).filter((d): d is number => d !== null);
+    expect(diameters.length).toBeGreaterThan(0);
+    for (const d of diameters) expect(d % 100).toBe(0);
+  });
+
   it('lets an editor write only its own department’s layers', async () => {
     const feature = {
       type: 'Feature',

@@ -10,6 +10,9 @@ import { catalog } from '@onemap/geodata/catalog';
 import { lonLatToTile, tileBoundsLonLat } from '@onemap/tiles';
 import { usePlatform } from './support/platform.ts';
 
+// Anonymous requests see the public layers only (classification, security.test.ts covers the rest).
+const publicLayers = catalog.layers.filter((l) => l.classification === 'public');
+
 const ctx = usePlatform();
 
 async function get(path: string, headers: Record<string, string> = {}) {
@@ -204,7 +207,7 @@ describe('TileJSON', () => {
 describe('/catalog', () => {
   it('is derived from the catalogue: every layer, its legend and links', async () => {
     const doc = JSON.parse((await get('/catalog')).bytes.toString('utf8'));
-    expect(doc.layers.map((l: { id: string }) => l.id).sort()).toEqual(catalog.layers.map((l) => l.id).sort());
+    expect(doc.layers.map((l: { id: string }) => l.id).sort()).toEqual(publicLayers.map((l) => l.id).sort());
     const buildings = doc.layers.find((l: { id: string }) => l.id === 'buildings');
     expect(buildings.legend.map((e: { title: { zh: string } }) => e.title.zh)).toEqual(['住宅', '商业', '工业', '公共服务', '教育', '其他']);
     expect(buildings.links.tiles).toBe(`${ctx.platform.baseUrl}/tiles/buildings/{z}/{x}/{y}.mvt`);

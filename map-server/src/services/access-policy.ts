@@ -23,12 +23,20 @@ export function audienceOf(principal: Principal, spec: Pick<LayerSpec, 'classifi
 export interface DesensitisationRule {
   readonly layerId: string;
   readonly audience: 'public' | 'staff';
-  readonly action: 'drop' | 'generalise';
+  readonly action: 'drop' | 'generalise' | 'mask' | 'round';
   readonly property: string | null;
   readonly maxZoom: number | null;
   readonly tolerancePx: number | null;
   readonly decimals: number | null;
+  /** mask: characters kept at the start and at the end. */
+  readonly keepStart?: number | null;
+  readonly keepEnd?: number | null;
+  /** round: numbers become multiples of step. */
+  readonly step?: number | null;
 }
+
+/** How a column's values are coarsened in the audience's view (computed by a SQL view). */
+export type ColumnCoarsening = { readonly kind: 'mask'; readonly keepStart: number; readonly keepEnd: number } | { readonly kind: 'round'; readonly step: number };
 
 /** What a desensitised view does to geometry outside tiles: coordinates rounded to `decimals` degrees. */
 export interface GeometryCoarsening {
@@ -38,6 +46,8 @@ export interface GeometryCoarsening {
 export interface DesensitisedSpec {
   readonly spec: LayerSpec;
   readonly coarsening: GeometryCoarsening | undefined;
+  /** Columns whose values are masked or rounded (empty: the table is read as is). */
+  readonly columns: ReadonlyMap<string, ColumnCoarsening>;
 }
 
 export class RuleError extends Error {
@@ -47,24 +57,34 @@ export class RuleError extends Error {
 /**
  * The layer as an audience may see it: dropped properties removed (from tiles, features,
  * queryables and exports alike, since all of them are compiled from the spec), and for
- * `generalise` a lower maximum zoom with simplification at every zoom. Rules naming a property
- * the layer does not publish are an error (found at start).
+ * `generalise` a lower maximum zoom with simplification at every zoom; `mask` and `round` are
+ * returned as column coarsenings, which secure-plans.ts turns into a view the variant reads.
+ * Rules naming a property the layer does not publish are an error (found at start).
  */
 export function desensitise(spec: LayerSpec, audience: Audience, rules: readonly DesensitisationRule[]): DesensitisedSpec {
-  if (audience === 'full') return { spec, coarsening: undefined };
+  const none = new Map<string, ColumnCoarsening>();
+  if (audience === 'full') return { spec, coarsening: undefined, columns: none };
   const mine = rules.filter((r) => r.layerId === spec.id && r.audience === audience);
   const dropped = new Set<string>();
+  const columns = new Map<string, ColumnCoarsening>();
   let generalise: DesensitisationRule | undefined;
   for (const r of mine) {
-    if (r.action === 'drop') {
-      if (!r.property || !spec.properties.some((p) => p.name === r.property)) throw new RuleError(`desensitisation rule for ${spec.id}/${audience}: ${spec.id} publishes no property "${r.property}"`);
-      dropped.add(r.property);
+    const property = r.property ? spec.properties.find((p) => p.name === r.property) : undefined;
+    if (r.action !== 'generalise' && !property) throw new RuleError(`desensitisation rule for ${spec.id}/${audience}: ${spec.id} publishes no property "${r.property}"`);
+    if (r.action === 'drop') dropped.add(property!.name);
+    else if (r.action === 'mask') {
+      if (property!.type !== 'string' || r.keepStart == null || r.keepEnd == null) throw new RuleError(`desensitisation rule for ${spec.id}/${audience}: mask needs a text property, keep_start and keep_end`);
+      columns.set(property!.name, { kind: 'mask', keepStart: r.keepStart, keepEnd: r.keepEnd });
+    } else if (r.action === 'round') {
+      if ((property!.type !== 'number' && property!.type !== 'integer') || !(r.step != null && r.step > 0)) throw new RuleError(`desensitisation rule for ${spec.id}/${audience}: round needs a numeric property and a step > 0`);
+      columns.set(property!.name, { kind: 'round', step: r.step });
     } else {
       if (r.maxZoom === null || r.tolerancePx === null || r.decimals === null) throw new RuleError(`desensitisation rule for ${spec.id}/${audience}: generalise needs max_zoom, tolerance_px and decimals`);
       if (!generalise || r.maxZoom < generalise.maxZoom!) generalise = r;
     }
   }
-  if (!dropped.size && !generalise) return { spec, coarsening: undefined };
+  for (const d of dropped) columns.delete(d);
+  if (!dropped.size && !generalise && !columns.size) return { spec, coarsening: undefined, columns: none };
   const properties = spec.properties.filter((p) => !dropped.has(p.name));
   let out: LayerSpec = { ...spec, properties };
   // Thinning or sorting by a dropped property would reveal it.
@@ -82,13 +102,27 @@ export function desensitise(spec: LayerSpec, audience: Audience, rules: readonly
     const { overview: _o, ...g } = out.generalization ?? { fullDetailZoom: 0 };
     out = { ...out, zoom: { min: spec.zoom.min, max: maxZoom }, generalization: { ...g, fullDetailZoom: maxZoom + 1, simplifyPx: generalise.tolerancePx! } };
   }
-  return { spec: out, coarsening: generalise ? { decimals: generalise.decimals! } : undefined };
+  // The overview table holds raw values of its own: a coarsened layer is drawn without it.
+  if (columns.size && out.generalization?.overview) {
+    const { overview: _o, ...g } = out.generalization;
+    out = { ...out, generalization: g };
+  }
+  return { spec: out, coarsening: generalise ? { decimals: generalise.decimals! } : undefined, columns };
 }
 
 export async function loadRules(pool: { query: <R extends object>(text: string) => Promise<{ rows: R[] }> }): Promise<DesensitisationRule[]> {
-  const { rows } = await pool.query<{ layer_id: string; audience: 'public' | 'staff'; action: 'drop' | 'generalise'; property: string | null; max_zoom: number | null; tolerance_px: string | null; decimals: number | null }>(
-    `SELECT layer_id, audience, action, property, max_zoom, tolerance_px, decimals FROM auth.desensitisation_rules ORDER BY id`,
-  );
+  const { rows } = await pool.query<{
+    layer_id: string;
+    audience: 'public' | 'staff';
+    action: DesensitisationRule['action'];
+    property: string | null;
+    max_zoom: number | null;
+    tolerance_px: string | null;
+    decimals: number | null;
+    keep_start: number | null;
+    keep_end: number | null;
+    step: string | null;
+  }>(`SELECT layer_id, audience, action, property, max_zoom, tolerance_px, decimals, keep_start, keep_end, step FROM auth.desensitisation_rules ORDER BY id`);
   return rows.map((r) => ({
     layerId: r.layer_id,
     audience: r.audience,
@@ -97,5 +131,8 @@ export async function loadRules(pool: { query: <R extends object>(text: string) 
     maxZoom: r.max_zoom,
     tolerancePx: r.tolerance_px === null ? null : Number(r.tolerance_px),
     decimals: r.decimals,
+    keepStart: r.keep_start,
+    keepEnd: r.keep_end,
+    step: r.step === null ? null : Number(r.step),
   }));
 }

@@ -6,13 +6,14 @@
  * a layer that does not exist (same 404, absent from lists). Views are built once per
  * (role, department) and reused.
  */
-import { compileTileSql } from '@onemap/tiles';
+import type { TableSpec } from '@onemap/geodata/catalog';
+import { compileTileSql, quoteIdent, quoteQualified } from '@onemap/tiles';
 import type { Pool } from '../db.ts';
 import { BadRequestError } from '../errors.ts';
 import type { CrsDef } from './crs.ts';
-import { audienceOf, desensitise, loadRules, type Audience, type DesensitisationRule, type GeometryCoarsening } from './access-policy.ts';
+import { audienceOf, desensitise, loadRules, type Audience, type ColumnCoarsening, type DesensitisationRule, type GeometryCoarsening } from './access-policy.ts';
 import { compileFeaturePlans, type FeaturePlan, type Statement } from './features-sql.ts';
-import type { LayerPlan, Plans } from './layer-plans.ts';
+import { loadLiveColumns, type LayerPlan, type Plans } from './layer-plans.ts';
 import { ANONYMOUS, type Principal } from './principal.ts';
 
 interface Variant {
@@ -22,8 +23,17 @@ interface Variant {
   readonly name: '' | 'staff' | 'public';
 }
 
+/** A view computing a variant's masked and rounded columns (schema `secure`, migration 0083). */
+export interface CoarseView {
+  readonly view: TableSpec;
+  readonly base: TableSpec;
+  readonly columns: ReadonlyMap<string, ColumnCoarsening>;
+}
+
 export interface SecurePlans {
   readonly rules: readonly DesensitisationRule[];
+  /** Views the variants read (created at start by compileSecurePlans). */
+  readonly views: readonly CoarseView[];
   /** The plans as this principal may see them. */
   viewFor(principal: Principal): Plans;
   /** Audience of the principal for a layer (none: it does not exist for them). */
@@ -66,9 +76,17 @@ export function featurePlanOf(plan: LayerPlan): FeaturePlan {
   return fp;
 }
 
-function variantPlan(base: LayerPlan, audience: 'staff' | 'public', rules: readonly DesensitisationRule[]): Variant {
-  const { spec, coarsening } = desensitise(base.spec, audience, rules);
-  if (spec === base.spec) return { plan: base, coarsening: undefined, name: '' };
+function variantPlan(base: LayerPlan, audience: 'staff' | 'public', rules: readonly DesensitisationRule[], views: CoarseView[]): Variant {
+  const { spec: desensitised, coarsening, columns } = desensitise(base.spec, audience, rules);
+  if (desensitised === base.spec) return { plan: base, coarsening: undefined, name: '' };
+  let spec = desensitised;
+  if (columns.size) {
+    // Masked and rounded values come from a view over the table, so every statement compiled
+    // from the spec (tiles, features, filters, exports) reads only the coarse values.
+    const view: TableSpec = { ...base.spec.table, schema: 'secure', name: `${base.spec.id}__${audience}` };
+    views.push({ view, base: base.spec.table, columns });
+    spec = { ...spec, table: view };
+  }
   const suffix = `__${audience}`;
   const plan: LayerPlan = {
     ...base,
@@ -79,17 +97,62 @@ function variantPlan(base: LayerPlan, audience: 'staff' | 'public', rules: reado
   return { plan, coarsening, name: audience };
 }
 
+/** SQL of one coarsening over column `c` of alias t (values from rules, validated by access-policy.ts). */
+export function coarseSql(column: string, c: ColumnCoarsening): string {
+  const col = `t.${quoteIdent(column)}`;
+  if (c.kind === 'round') return `round((${col})::numeric / ${Number(c.step)}) * ${Number(c.step)}`;
+  const a = Math.trunc(c.keepStart);
+  const b = Math.trunc(c.keepEnd);
+  return `CASE WHEN ${col} IS NULL THEN NULL WHEN char_length(${col}) <= ${a + b} THEN repeat('*', char_length(${col})) ELSE left(${col}, ${a}) || '***'${b ? ` || right(${col}, ${b})` : ''} END`;
+}
+
+/** The view's definition: every column of the table, the coarsened ones replaced. */
+export function coarseViewSql(v: CoarseView, tableColumns: readonly string[]): string {
+  const select = tableColumns.map((c) => {
+    const coarse = v.columns.get(c);
+    return coarse ? `${coarseSql(c, coarse)} AS ${quoteIdent(c)}` : `t.${quoteIdent(c)}`;
+  });
+  return `CREATE VIEW ${quoteQualified(v.view.schema, v.view.name)} AS SELECT ${select.join(', ')} FROM ${quoteQualified(v.base.schema, v.base.name)} AS t`;
+}
+
 /** Builds the variants from the rules table (an unusable rule stops the start, like a catalogue problem). */
-export async function compileSecurePlans(pool: Pool, plans: Plans): Promise<SecurePlans> {
+export async function compileSecurePlans(pool: Pool, plans: Plans, logger?: { warn: (o: object, m: string) => void }): Promise<SecurePlans> {
   const rules = await loadRules(pool);
-  return buildSecurePlans(plans, rules);
+  const secure = buildSecurePlans(plans, rules);
+  if (secure.views.length) {
+    const live = await loadLiveColumns(pool, [...new Set(secure.views.map((v) => v.base.schema))]);
+    const client = await pool.connect();
+    try {
+      // Several server processes may start at once: one rewrites the views at a time.
+      await client.query('BEGIN');
+      await client.query(`SELECT pg_advisory_xact_lock(hashtext('onemap.secure-views'))`);
+      for (const v of secure.views) {
+        const columns = live.filter((c) => c.schema === v.base.schema && c.table === v.base.name).map((c) => c.column);
+        await client.query(`DROP VIEW IF EXISTS ${quoteQualified(v.view.schema, v.view.name)}`);
+        await client.query(coarseViewSql(v, columns));
+      }
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK');
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+  // An owner department without a row in auth.departments can have no staff: say so at start.
+  const { rows } = await pool.query<{ code: string }>('SELECT code FROM auth.departments');
+  const known = new Set(rows.map((r) => r.code));
+  const missing = [...new Set(plans.catalog.layers.map((l) => l.owner.code))].filter((c) => !known.has(c));
+  if (missing.length) logger?.warn({ departments: missing }, 'catalogue owner departments missing from auth.departments: no user can belong to them');
+  return secure;
 }
 
 export function buildSecurePlans(plans: Plans, rules: readonly DesensitisationRule[]): SecurePlans {
   const variants = new Map<string, Record<Audience, Variant>>();
+  const coarseViews: CoarseView[] = [];
   for (const p of plans.layers.values()) {
     const full: Variant = { plan: p, coarsening: undefined, name: '' };
-    const entry = { full, staff: variantPlan(p, 'staff', rules), public: variantPlan(p, 'public', rules) };
+    const entry = { full, staff: variantPlan(p, 'staff', rules, coarseViews), public: variantPlan(p, 'public', rules, coarseViews) };
     for (const v of Object.values(entry)) if (v.name) variantInfo.set(v.plan, v);
     variants.set(p.spec.id, entry);
   }
@@ -124,7 +187,7 @@ export function buildSecurePlans(plans: Plans, rules: readonly DesensitisationRu
     }
     return view;
   };
-  return { rules, viewFor, audience };
+  return { rules, views: coarseViews, viewFor, audience };
 }
 
 /** The plans anonymous callers see (the tile hot path serves only these). */
