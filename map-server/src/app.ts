@@ -12,6 +12,8 @@ import { accessLog } from './middleware/access-log.ts';
 import { clientApp } from './middleware/client-app.ts';
 import { errorHandler } from './middleware/errors.ts';
 import { requestId } from './middleware/request-id.ts';
+import { security } from './middleware/security.ts';
+import { authRoutes } from './routes/auth.ts';
 import { catalogRoutes } from './routes/catalog.ts';
 import { changeRoutes } from './routes/changes.ts';
 import { editRoutes } from './routes/edit.ts';
@@ -25,6 +27,10 @@ import { tileRoutes } from './routes/tiles.ts';
 import { waterRoutes } from './routes/water.ts';
 import { staRoutes } from './routes/sta.ts';
 import { waterQualityRoutes } from './routes/water-quality.ts';
+import { importRoutes } from './routes/imports.ts';
+import { planningRoutes } from './routes/planning.ts';
+import { imageryRoutes } from './routes/imagery.ts';
+import { cityRoutes } from './routes/city.ts';
 
 const COMPRESSIBLE = /^(application\/(json|geo\+json|problem\+json|schema\+json|vnd\.oai\.openapi\+json|vnd\.mapbox-vector-tile|geopackage\+sqlite3)|text\/)/;
 
@@ -47,7 +53,9 @@ export function createApp(ctx: AppContext): Koa {
     }),
   );
   app.use(clientApp(ctx.config.clientDir));
-  for (const router of [tileRoutes(ctx), ogcTileRoutes(ctx), catalogRoutes(ctx), featuresRoutes(ctx), exportRoutes(ctx), openApiRoutes(ctx), editRoutes(ctx), changeRoutes(ctx), opsRoutes(ctx, ctx.metrics), pipeRoutes(ctx), waterRoutes(ctx), staRoutes(ctx), waterQualityRoutes(ctx)]) {
+  // Who is asking and what they may see (koa.state.principal, koa.state.plans); audits writes and non-public reads.
+  app.use(security(ctx.pool, ctx.secure, ctx.logger));
+  for (const router of [tileRoutes(ctx), ogcTileRoutes(ctx), catalogRoutes(ctx), featuresRoutes(ctx), exportRoutes(ctx), openApiRoutes(ctx), editRoutes(ctx), changeRoutes(ctx), opsRoutes(ctx, ctx.metrics), pipeRoutes(ctx), waterRoutes(ctx), staRoutes(ctx), waterQualityRoutes(ctx), authRoutes(ctx), imageryRoutes(ctx), importRoutes(ctx), cityRoutes(ctx), planningRoutes(ctx)]) {
     app.use(router.routes());
     app.use(router.allowedMethods({ throw: false }));
   }

@@ -9,6 +9,12 @@ export interface Config {
   readonly port: number;
   readonly host: string;
   readonly databaseUrl: string;
+  /** Streaming replicas for anonymous reads (DATABASE_READ_URLS); empty = everything on the primary. */
+  readonly databaseReadUrls: readonly string[];
+  /** After a write, that client's reads stay on the primary this long (replica lag margin). */
+  readonly readYourWritesS: number;
+  /** Server processes (Node cluster) sharing the port; 1 = no cluster. */
+  readonly workers: number;
   /** Base of every absolute link we emit (no trailing slash). */
   readonly publicBaseUrl: string;
   /** Built client to serve at `/`; absent when the folder does not exist. */
@@ -20,12 +26,18 @@ export interface Config {
   readonly featuresMaxLimit: number;
   /** Most features one open-data export may hold; a larger selection is refused with 413. */
   readonly exportMaxFeatures: number;
+  /** Largest import upload (POST /imports), bytes; 413 beyond. */
+  readonly importMaxBytes: number;
+  /** Most features one import may hold; 413 beyond. */
+  readonly importMaxFeatures: number;
   readonly tileCache: {
     /** memory: per-process LRU; disk: a folder shared by the processes of one host; off: none. */
     readonly kind: 'memory' | 'disk' | 'off';
     readonly maxBytes: number;
     readonly dir: string;
   };
+  /** Folder of the imagery COGs (scene items store paths relative to it). */
+  readonly imageryDir: string;
 }
 
 export class ConfigError extends Error {
@@ -41,6 +53,12 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
+  DATABASE_READ_URLS: z
+    .string()
+    .refine((v) => v.split(',').every((u) => /^postgres(ql)?:\/\//.test(u.trim())), 'must be comma-separated postgres:// URLs')
+    .optional(),
+  READ_YOUR_WRITES_S: z.coerce.number().int().min(0).max(3600).default(5),
+  WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   PUBLIC_BASE_URL: z.string().url().optional(),
   ONEMAP_CLIENT_DIR: z.string().min(1).default(DEFAULT_CLIENT_DIR),
   // Two cores: more connections than ~2× cores add no throughput and multiply p99
@@ -50,9 +68,12 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
   FEATURES_MAX_LIMIT: z.coerce.number().int().min(1).max(100_000).default(10_000),
   EXPORT_MAX_FEATURES: z.coerce.number().int().min(1).max(10_000_000).default(500_000),
+  IMPORT_MAX_MB: z.coerce.number().int().min(1).max(4096).default(100),
+  IMPORT_MAX_FEATURES: z.coerce.number().int().min(1).max(10_000_000).default(500_000),
   TILE_CACHE: z.enum(['memory', 'disk', 'off']).default('memory'),
   TILE_CACHE_MAX_MB: z.coerce.number().int().min(1).max(65_536).default(512),
   TILE_CACHE_DIR: z.string().min(1).default('.data/tile-cache'),
+  ONEMAP_IMAGERY_DIR: z.string().min(1).default('.data/imagery'),
 });
 
 const KNOWN = new Set(Object.keys(schema.shape));
@@ -74,6 +95,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     port: c.PORT,
     host: c.HOST,
     databaseUrl: c.DATABASE_URL,
+    databaseReadUrls: Object.freeze((c.DATABASE_READ_URLS ?? '').split(',').map((u) => u.trim()).filter((u) => u !== '')),
+    readYourWritesS: c.READ_YOUR_WRITES_S,
+    workers: c.WORKERS,
     publicBaseUrl,
     clientDir: c.ONEMAP_CLIENT_DIR,
     poolMax: c.PG_POOL_MAX,
@@ -81,7 +105,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     logLevel: c.LOG_LEVEL,
     featuresMaxLimit: c.FEATURES_MAX_LIMIT,
     exportMaxFeatures: c.EXPORT_MAX_FEATURES,
+    importMaxBytes: c.IMPORT_MAX_MB * 1024 * 1024,
+    importMaxFeatures: c.IMPORT_MAX_FEATURES,
     tileCache: Object.freeze({ kind: c.TILE_CACHE, maxBytes: c.TILE_CACHE_MAX_MB * 1024 * 1024, dir: c.TILE_CACHE_DIR }),
+    imageryDir: c.ONEMAP_IMAGERY_DIR,
   });
 }
 
