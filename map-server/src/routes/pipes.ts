@@ -1,16 +1,18 @@
 /**
  * Pipeline analyses (issue #8): 爆管/关阀分析 and 上下游追踪/连通性. Parse → call → respond.
- * Callers with a valid API token are pipeline departments and see every attribute; anonymous
- * callers get the desensitised result (no depth, elevation, pressure or owner).
+ * The pipe layers are internal (内部): anonymous callers get 401 and nothing else; signed-in
+ * callers who may not see `pipe_segments` get the 404 of an unknown path; the owner department and administrators see
+ * every attribute, other signed-in staff the desensitised result (no depth, elevation,
+ * pressure or owner).
  */
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { AppContext } from '../app-context.ts';
 import { AppError, BadRequestError, NotFoundError } from '../errors.ts';
 import { pickParams } from '../query-params.ts';
-import { authenticate } from '../services/auth-tokens.ts';
+import { authenticate, AuthError } from '../services/auth-tokens.ts';
+import { noteAccess, principalOf } from '../middleware/security.ts';
 import { burstAnalysis, traceAnalysis } from '../services/pipe-analysis.ts';
-import type { Pool } from '../db.ts';
 import { bodyParser } from '@koa/bodyparser';
 import { profileAnalysis } from '../services/pipe-profile.ts';
 import { sectionAnalysis } from '../services/pipe-section.ts';
@@ -18,6 +20,33 @@ import { clearanceAnalysis } from '../services/pipe-clearance.ts';
 import { excavationAnalysis } from '../services/pipe-excavation.ts';
 import { importReport, importSurvey } from '../services/pipe-import.ts';
 import { reportCsv } from '../services/pipe-import-parse.ts';
+import { readSurveyWorkbook, XLSX_TYPE } from '../services/pipe-survey-xlsx.ts';
+import { surveyTables, tableCsv, tablesXlsx } from '../services/pipe-survey-export.ts';
+import { nearestSegment, pipeCategories } from '../services/pipe-lookup.ts';
+
+/** Largest XLSX survey upload (bytes). */
+const MAX_XLSX_BYTES = 20 * 1024 * 1024;
+
+/** The raw request body, refused with 413 past `limit` bytes. */
+async function readRawBody(koa: Context, limit: number): Promise<Buffer> {
+  const declared = Number(koa.get('Content-Length') || 0);
+  const tooLarge = () => new AppError(413, 'PayloadTooLarge', `请求体超过 ${limit / 1024 / 1024} MB / the body is larger than ${limit / 1024 / 1024} MB`);
+  if (declared > limit) throw tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of koa.req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw tooLarge();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+function parseCrs(value: string | undefined, fallback?: string): 4549 | 4550 {
+  const crs = value ?? fallback ?? '';
+  if (crs !== 'EPSG:4549' && crs !== 'EPSG:4550') throw new BadRequestError(`crs 必须是 EPSG:4549 或 EPSG:4550 / crs must be EPSG:4549 or EPSG:4550, got "${crs.slice(0, 20)}"`, { parameter: 'crs' });
+  return crs === 'EPSG:4549' ? 4549 : 4550;
+}
 
 const REF = /^[A-Za-z0-9_-]{1,32}$/;
 
@@ -102,23 +131,25 @@ function parseNumber(value: unknown, name: string, min: number, max: number, fal
   return value;
 }
 
-/** Full attributes for a valid token; 401 for a bad one; public otherwise. */
-async function isDepartment(pool: Pool, koa: Context): Promise<boolean> {
-  const header = koa.get('Authorization');
-  if (!header) return false;
-  await authenticate(pool, header);
-  return true;
-}
-
-export function pipeRoutes({ pool }: AppContext): Router {
+export function pipeRoutes({ pool, secure, plans }: AppContext): Router {
   const router = new Router({ prefix: '/pipes' });
+  const segments = plans.layers.get('pipe_segments')?.spec;
+  router.use(async (koa, next) => {
+    const principal = principalOf(koa);
+    if (principal.role === 'public') throw new AuthError(401, '管线分析需要登录 / pipeline analyses need a signed-in user or an API token');
+    if (secure.audience(principal, 'pipe_segments') === 'none') throw new NotFoundError('NotFound', `no resource at ${koa.path}`);
+    if (segments) noteAccess(koa, [segments]);
+    await next();
+  });
+  /** Full attributes for the owner department and administrators; desensitised otherwise. */
+  const isDepartment = (koa: Context): boolean => secure.audience(principalOf(koa), 'pipe_segments') === 'full';
 
   router.get('/burst', async (koa) => {
     const q = pickParams(koa.query, ['segment', 'failedValves']);
     const segment = parseRef(q.segment, 'segment');
     if (segment === undefined) throw new BadRequestError('segment 必填 / segment is required (id or 管线编号)', { parameter: 'segment' });
     const failed = (q.failedValves ?? '').split(',').filter((s) => s !== '').map((s) => parseRef(s, 'failedValves')!);
-    const full = await isDepartment(pool, koa);
+    const full = isDepartment(koa);
     koa.body = await burstAnalysis(pool, segment, failed, full);
   });
 
@@ -130,7 +161,7 @@ export function pipeRoutes({ pool }: AppContext): Router {
     const direction = q.direction ?? 'down';
     if (direction !== 'up' && direction !== 'down' && direction !== 'connected')
       throw new BadRequestError(`direction 必须是 up、down 或 connected / direction must be up, down or connected, got "${direction.slice(0, 20)}"`, { parameter: 'direction' });
-    const full = await isDepartment(pool, koa);
+    const full = isDepartment(koa);
     koa.body = await traceAnalysis(pool, segment !== undefined ? { segment } : { point: point! }, direction, full);
   });
 
@@ -142,27 +173,26 @@ export function pipeRoutes({ pool }: AppContext): Router {
   router.get('/profile', async (koa) => {
     const q = pickParams(koa.query, ['segments']);
     const ids = parseSegmentList(q.segments);
-    koa.body = await profileAnalysis(pool, ids, await isDepartment(pool, koa));
+    koa.body = await profileAnalysis(pool, ids, isDepartment(koa));
   });
 
   router.get('/section', async (koa) => {
     const q = pickParams(koa.query, ['line']);
     if (q.line === undefined) throw new BadRequestError('line 必填 / line is required: lon1,lat1,lon2,lat2', { parameter: 'line' });
     const cut = parseCut(q.line, 'line');
-    koa.body = await sectionAnalysis(pool, cut, await isDepartment(pool, koa));
+    koa.body = await sectionAnalysis(pool, cut, isDepartment(koa));
   });
 
   router.post('/section', parseBody, async (koa) => {
     pickParams(koa.query, []);
     requireJson(koa);
     const cut = parseCut(koa.request.body, 'line');
-    koa.body = await sectionAnalysis(pool, cut, await isDepartment(pool, koa));
+    koa.body = await sectionAnalysis(pool, cut, isDepartment(koa));
   });
 
   router.get('/clearance', async (koa) => {
     const q = pickParams(koa.query, ['bbox']);
     const bbox = parseBbox(q.bbox);
-    await isDepartment(pool, koa);
     koa.body = await clearanceAnalysis(pool, bbox);
   });
 
@@ -177,26 +207,33 @@ export function pipeRoutes({ pool }: AppContext): Router {
     const area = parsePolygon(b['area']);
     const depth = parseNumber(b['depth_m'], 'depth_m', 0, 30);
     const safety = b['safety_m'] === 0 ? 0 : parseNumber(b['safety_m'], 'safety_m', 0, 5, 0);
-    koa.body = await excavationAnalysis(pool, area, depth, safety, await isDepartment(pool, koa));
+    koa.body = await excavationAnalysis(pool, area, depth, safety, isDepartment(koa));
   });
 
-  // 管线探测成果导入 (survey import, CSV in a JSON body) with its QA report.
+  // 管线探测成果导入 (survey import) with its QA report: CSV text in a JSON body {points, lines}, or
+  // one XLSX workbook (sheets 管线点成果表 and 管线线表) as the body. Same parser, same QA.
   const parseImportBody = bodyParser({ enableTypes: ['json'], jsonLimit: '10mb' });
   router.post('/import', parseImportBody, async (koa) => {
     const q = pickParams(koa.query, ['crs', 'dryRun']);
     const actor = await authenticate(pool, koa.get('Authorization') || undefined);
-    requireJson(koa);
-    const crs = q.crs ?? '';
-    if (crs !== 'EPSG:4549' && crs !== 'EPSG:4550') throw new BadRequestError(`crs 必须是 EPSG:4549 或 EPSG:4550 / crs must be EPSG:4549 or EPSG:4550, got "${crs.slice(0, 20)}"`, { parameter: 'crs' });
+    const srid = parseCrs(q.crs);
     const dryRun = q.dryRun ?? 'false';
     if (dryRun !== 'true' && dryRun !== 'false') throw new BadRequestError('dryRun 必须是 true 或 false / dryRun must be true or false', { parameter: 'dryRun' });
+    if (koa.is(XLSX_TYPE)) {
+      const tables = await readSurveyWorkbook(await readRawBody(koa, MAX_XLSX_BYTES));
+      const report = await importSurvey(pool, { ...tables, srid, dryRun: dryRun === 'true', actor: actor.name });
+      koa.status = report.summary.errors > 0 ? 400 : report.committed ? 201 : 200;
+      koa.body = report;
+      return;
+    }
+    if (!koa.is('application/json')) throw new AppError(415, 'UnsupportedMediaType', `请以 application/json ({points, lines} CSV 文本) 或 XLSX 发送 / send application/json ({points, lines} as CSV text) or ${XLSX_TYPE}`);
     const body = koa.request.body as unknown;
     if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new BadRequestError('请求体应为 {points, lines} / the body must be {points, lines}', { parameter: 'points' });
     const b = body as Record<string, unknown>;
     const unknown = Object.keys(b).filter((k) => !['points', 'lines'].includes(k));
     if (unknown.length) throw new BadRequestError(`未知字段 / unknown member(s): ${unknown.slice(0, 5).join(', ')}`, { parameter: unknown[0] });
     if (typeof b['points'] !== 'string' || typeof b['lines'] !== 'string') throw new BadRequestError('points 与 lines 须为 CSV 文本 / points and lines must be CSV text', { parameter: 'points' });
-    const report = await importSurvey(pool, { points: b['points'], lines: b['lines'], srid: crs === 'EPSG:4549' ? 4549 : 4550, dryRun: dryRun === 'true', actor: actor.name });
+    const report = await importSurvey(pool, { points: b['points'], lines: b['lines'], srid, dryRun: dryRun === 'true', actor: actor.name });
     koa.status = report.summary.errors > 0 ? 400 : report.committed ? 201 : 200;
     koa.body = report;
   });
@@ -215,6 +252,52 @@ export function pipeRoutes({ pool }: AppContext): Router {
       koa.attachment(`pipe-import-${id}-report.csv`);
       koa.body = reportCsv(report.findings);
     } else koa.body = report;
+  });
+
+  // The category dictionary with its standard colours, and the segment nearest to a click.
+  router.get('/categories', async (koa) => {
+    pickParams(koa.query, []);
+    koa.body = await pipeCategories(pool);
+  });
+
+  router.get('/nearest', async (koa) => {
+    const q = pickParams(koa.query, ['lon', 'lat', 'category', 'radius_m']);
+    const num = (v: string | undefined, name: string): number => {
+      if (v === undefined || !/^-?\d+(\.\d+)?$/.test(v)) throw new BadRequestError(`${name} 必须是数字 / ${name} must be a number`, { parameter: name });
+      return Number(v);
+    };
+    const at = checkLonLat([num(q.lon, 'lon'), num(q.lat, 'lat')], 'lon');
+    const category = q.category ?? null;
+    if (category !== null && !/^[A-Z]{2}$/.test(category)) throw new BadRequestError('category 应为两位大类代号, 如 JS / category must be a two-letter code such as JS', { parameter: 'category' });
+    const radius = q.radius_m === undefined ? 30 : num(q.radius_m, 'radius_m');
+    if (!(radius > 0 && radius <= 500)) throw new BadRequestError('radius_m 应在 (0, 500] / radius_m must be in (0, 500]', { parameter: 'radius_m' });
+    koa.body = await nearestSegment(pool, at, category, radius);
+  });
+
+  // 管线探测成果表 export of one district, in the format the import reads (department callers only:
+  // the tables hold depths and owners).
+  router.get('/survey', async (koa) => {
+    const q = pickParams(koa.query, ['district', 'f', 'table', 'crs']);
+    await authenticate(pool, koa.get('Authorization') || undefined);
+    // The tables hold depths and owners: only callers who see the full pipe layer get them.
+    if (!isDepartment(koa)) throw new AppError(403, 'Forbidden', '成果表含埋深与权属单位, 仅限管线部门 / the survey tables hold depths and owners: pipeline departments only');
+    const district = q.district ?? '';
+    if (!/^\d{6}$/.test(district)) throw new BadRequestError('district 必须是 6 位行政区划代码 / district must be a 6-digit adcode', { parameter: 'district' });
+    const f = q.f ?? 'xlsx';
+    if (f !== 'xlsx' && f !== 'csv') throw new BadRequestError('f 必须是 xlsx 或 csv / f must be xlsx or csv', { parameter: 'f' });
+    const table = q.table;
+    if (f === 'csv' && table !== 'points' && table !== 'lines') throw new BadRequestError('CSV 需 table=points 或 lines / f=csv needs table=points or table=lines', { parameter: 'table' });
+    if (f === 'xlsx' && table !== undefined) throw new BadRequestError('XLSX 含两张表, 不接受 table / f=xlsx holds both tables; drop table', { parameter: 'table' });
+    const t = await surveyTables(pool, district, parseCrs(q.crs, 'EPSG:4549'));
+    if (f === 'csv') {
+      koa.type = 'text/csv; charset=utf-8';
+      koa.attachment(`pipe-survey-${district}-${table}.csv`);
+      koa.body = tableCsv(table === 'points' ? t.points : t.lines);
+    } else {
+      koa.type = XLSX_TYPE;
+      koa.attachment(`pipe-survey-${district}.xlsx`);
+      koa.body = await tablesXlsx(t);
+    }
   });
 
   return router;
