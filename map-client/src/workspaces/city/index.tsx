@@ -132,6 +132,8 @@ function useFetched<T>(load: ((signal: AbortSignal) => Promise<T>) | null, deps:
 /** Replay speed: the cursor advances this much per tick. */
 const REPLAY_STEP_MS = 30_000;
 const REPLAY_TICK_MS = 250;
+/** Re-read live positions this often when the cursor is at now. */
+const LIVE_POLL_MS = 10_000;
 
 export default function CityWorkspace({ store, map, lang }: WorkspaceProps) {
   const params = useStore(store, (s) => s.workspaceParams);
@@ -162,7 +164,14 @@ export default function CityWorkspace({ store, map, lang }: WorkspaceProps) {
     centred.current = no;
     map.getView().animate({ center: fromLonLat(g.coordinates), zoom: Math.max(map.getView().getZoom() ?? 15, 15), duration: 300 });
   }, [detail.value, map]);
-  const vehicles = useFetched(mode === 'vehicles' ? (signal) => fetchVehicles(time, signal) : null, [mode, time]);
+  // Live: at "now" the positions are re-read every few seconds (new fixes arrive by ingest).
+  const [livePoll, setLivePoll] = useState(0);
+  useEffect(() => {
+    if (mode !== 'vehicles' || time !== null) return;
+    const timer = window.setInterval(() => setLivePoll((n) => n + 1), LIVE_POLL_MS);
+    return () => window.clearInterval(timer);
+  }, [mode, time]);
+  const vehicles = useFetched(mode === 'vehicles' ? (signal) => fetchVehicles(time, signal) : null, [mode, time, livePoll]);
   const day = beijingDay(atMs);
   const track = useFetched(mode === 'vehicles' && vehicle ? (signal) => fetchTrack(vehicle, day.from, day.to, signal) : null, [mode, vehicle, day.from]);
   const parking = useFetched(mode === 'parking' ? (signal) => fetchParking(atMs, signal) : null, [mode, atMs]);
