@@ -29,8 +29,17 @@ interface TimelineCollection {
 /** What the e2e test reads (window.__onemapImagery). */
 interface ImageryHooks {
   mode: CompareMode;
-  panes: { date: string; rendered: number }[];
+  /** Per pane: frames drawn, tiles finished (loaded or empty) and tiles still loading. */
+  panes: PaneHooks[];
   swipeRendered: number;
+}
+interface PaneHooks {
+  date: string;
+  rendered: number;
+  tilesDone: number;
+  tilesPending: number;
+  /** Frames drawn while no tile was loading (after at least one finished): the pane is complete. */
+  idleFrames: number;
 }
 declare global {
   interface Window {
@@ -62,9 +71,25 @@ function apiBase(): string {
   return window.location.origin;
 }
 
-function imageryLayer(url: string, className: string): TileLayer<XYZ> {
-  return new TileLayer({ className, source: new XYZ({ url, crossOrigin: 'anonymous', maxZoom: 20, transition: 0 }), zIndex: 5 });
+function imageryLayer(url: string, className: string, hooks?: PaneHooks): TileLayer<XYZ> {
+  const source = new XYZ({ url, crossOrigin: 'anonymous', maxZoom: 20, transition: 0 });
+  const layer = new TileLayer({ className, source, zIndex: 5 });
+  if (hooks) {
+    // An empty tile (204) ends as a load error: both count as done.
+    source.on('tileloadstart', () => hooks.tilesPending++);
+    source.on(['tileloadend', 'tileloaderror'], () => {
+      hooks.tilesPending--;
+      hooks.tilesDone++;
+    });
+    layer.on('postrender', () => {
+      hooks.rendered++;
+      if (hooks.tilesPending === 0 && hooks.tilesDone > 0) hooks.idleFrames++;
+    });
+  }
+  return layer;
 }
+
+const paneHooks = (date: string): PaneHooks => ({ date, rendered: 0, tilesDone: 0, tilesPending: 0, idleFrames: 0 });
 
 export default function Workspace({ store, map, lang }: WorkspaceProps) {
   const params = useStore(store, (s) => s.workspaceParams);
@@ -99,14 +124,14 @@ export default function Workspace({ store, map, lang }: WorkspaceProps) {
   useEffect(() => {
     if (view.mode === 'split2' || view.mode === 'split4') return;
     const base = apiBase();
-    const bottom = imageryLayer(mosaicUrl(base, view, view.dates[0] ?? ''), 'imagery-a');
+    hooks.current.mode = view.mode;
+    hooks.current.panes = [paneHooks(view.dates[0] ?? '')];
+    const bottom = imageryLayer(mosaicUrl(base, view, view.dates[0] ?? ''), 'imagery-a', hooks.current.panes[0]);
     map.addLayer(bottom);
     const added = [bottom];
-    hooks.current.mode = view.mode;
-    hooks.current.panes = [{ date: view.dates[0] ?? '', rendered: 0 }];
-    bottom.on('postrender', () => hooks.current.panes[0]!.rendered++);
     if (view.mode === 'swipe') {
-      const top = imageryLayer(mosaicUrl(base, view, view.dates[1] ?? ''), 'imagery-swipe');
+      hooks.current.panes.push(paneHooks(view.dates[1] ?? ''));
+      const top = imageryLayer(mosaicUrl(base, view, view.dates[1] ?? ''), 'imagery-swipe', hooks.current.panes[1]);
       top.setZIndex(6);
       const position = view.swipe / 100;
       top.on('prerender', (event: RenderEvent) => {
@@ -131,7 +156,6 @@ export default function Workspace({ store, map, lang }: WorkspaceProps) {
         (event.context as CanvasRenderingContext2D).restore();
         hooks.current.swipeRendered++;
       });
-      hooks.current.panes.push({ date: view.dates[1] ?? '', rendered: 0 });
       map.addLayer(top);
       added.push(top);
     }
@@ -163,9 +187,9 @@ export default function Workspace({ store, map, lang }: WorkspaceProps) {
       Object.assign(label.style, { position: 'absolute', left: '6px', top: '6px', zIndex: '2', background: 'rgba(255,255,255,.85)', padding: '1px 6px', borderRadius: '3px', font: '12px sans-serif' });
       el.appendChild(label);
       host.appendChild(el);
-      const layer = imageryLayer(mosaicUrl(base, view, date), `imagery-pane-${i}`);
-      hooks.current.panes.push({ date, rendered: 0 });
-      layer.on('postrender', () => hooks.current.panes[i]!.rendered++);
+      const pane = paneHooks(date);
+      hooks.current.panes.push(pane);
+      const layer = imageryLayer(mosaicUrl(base, view, date), `imagery-pane-${i}`, pane);
       return new OlMap({ target: el, view: map.getView(), layers: [layer], controls: [] });
     });
     return () => {
