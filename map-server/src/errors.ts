@@ -90,6 +90,9 @@ export function toProblem(err: unknown, instance: string, requestId: string): Pr
   // 57014 query_canceled (statement_timeout), 57P01..57P03 admin shutdown / cannot connect now,
   // 08xxx connection exceptions, 53300 too many connections: the database is busy or away.
   if (pgCode === '57014') return base(503, 'StatementTimeout', 'the query took too long and was cancelled; try a smaller area or later');
+  // 40P01 deadlock victim, 40001 serialization failure: nothing was written; the same request
+  // may simply be sent again (services retry where they can; this is the safety net).
+  if (pgCode === '40P01' || pgCode === '40001') return base(503, 'TransientConflict', '并发冲突，请重试 / a concurrent change got in the way; nothing was written, send the request again');
   // 23xxx integrity (NOT NULL, CHECK, unique, exclusion) and 22xxx data exceptions come from
   // values a client sent; name the constraint or column, never the SQL.
   if (/^(23|22)/.test(pgCode)) {

@@ -52,7 +52,28 @@ export function parseEtag(header: string | undefined): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/** SQLSTATEs after which the whole transaction may simply run again: deadlock, serialization failure. */
+const TRANSIENT = new Set(['40P01', '40001']);
+
+/**
+ * Runs `fn` in a transaction; retried (up to 3 runs, short jittered pause) when PostgreSQL
+ * aborted it as a deadlock victim. Seen under concurrent edits of nearby buildings: the
+ * overview triggers of two transactions lock the same urban-area blobs in opposite orders.
+ * `fn` only talks to the database, so running it again is safe; If-Match is re-checked.
+ */
 async function inTransaction<T>(pool: Pool, fn: (c: PoolClient) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await inTransactionOnce(pool, fn);
+    } catch (err) {
+      const code = typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : '';
+      if (attempt >= 3 || !TRANSIENT.has(code)) throw err;
+      await new Promise((r) => setTimeout(r, 10 * attempt + Math.random() * 40));
+    }
+  }
+}
+
+async function inTransactionOnce<T>(pool: Pool, fn: (c: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
