@@ -1,11 +1,13 @@
 /**
  * The signed-in user (issue 10): `POST /auth/login` gives a session token, kept like the editor
  * token in sessionStorage (survives a reload, not closing the tab; never in the URL or in
- * localStorage). Every API and tile request then carries it as `Authorization: Bearer os_…`,
+ * localStorage). Every API and tile request then carries it as `Authorization: Bearer os_…`
+ * (without a session, a valid-looking editor API token is used the same way),
  * so the catalogue, tiles and features are those this user may see. Signing in or out reloads
  * the page: the catalogue and every tile source are built anew for the new principal.
  */
 import { requestJson, type ApiResult } from './api-problem.ts';
+import { readEditToken } from './token-storage.ts';
 
 export interface SessionUser {
   readonly username: string;
@@ -54,9 +56,15 @@ function writeSession(session: Session | undefined): void {
   }
 }
 
-/** The Authorization header of the signed-in user (empty for the public). */
-export function sessionHeaders(session: Session | undefined = readSession()): Record<string, string> {
-  return session ? { Authorization: `Bearer ${session.token}` } : {};
+const BEARER_TOKEN = /^o[ms]_[A-Za-z0-9_-]{43}$/;
+
+/**
+ * The Authorization header of the signed-in user; without a session, the API token entered as
+ * the editor token (an API client's principal); empty for the public.
+ */
+export function sessionHeaders(session: Session | undefined = readSession(), apiToken: string = readEditToken().trim()): Record<string, string> {
+  if (session) return { Authorization: `Bearer ${session.token}` };
+  return BEARER_TOKEN.test(apiToken) ? { Authorization: `Bearer ${apiToken}` } : {};
 }
 
 /** Signs in; on success the session is stored (the caller reloads). */

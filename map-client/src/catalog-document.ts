@@ -70,8 +70,11 @@ export class CatalogLoadError extends Error {
  * boot, house style §4); it only guards against an HTML error page or a wrong endpoint.
  */
 export async function fetchCatalog(url = '/catalog', signal?: AbortSignal): Promise<CatalogDocument> {
-  // Signed in, the catalogue lists the layers this user may see (auth-session.ts).
-  const response = await fetch(url, { headers: { accept: 'application/json', ...sessionHeaders() }, ...(signal ? { signal } : {}) });
+  // Signed in, the catalogue lists the layers this user may see (auth-session.ts); a stale
+  // token (401) falls back to the public catalogue rather than no map at all.
+  const auth = sessionHeaders();
+  let response = await fetch(url, { headers: { accept: 'application/json', ...auth }, ...(signal ? { signal } : {}) });
+  if (response.status === 401 && auth['Authorization']) response = await fetch(url, { headers: { accept: 'application/json' }, ...(signal ? { signal } : {}) });
   if (!response.ok) throw new CatalogLoadError(`GET ${url}: HTTP ${response.status}`);
   const body: unknown = await response.json();
   if (!isCatalogDocument(body)) throw new CatalogLoadError(`GET ${url}: not a catalogue document`);

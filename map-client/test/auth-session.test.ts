@@ -18,6 +18,13 @@ describe('stored session', () => {
     expect(parseStoredSession(stored({ token: 'om_x' }), now)).toBeUndefined();
     expect(parseStoredSession('{not json', now)).toBeUndefined();
     expect(parseStoredSession(null, now)).toBeUndefined();
-    expect(sessionHeaders(undefined)).toEqual({});
+    expect(sessionHeaders(undefined, '')).toEqual({});
+  });
+
+  it('uses a well-formed editor API token when nobody is signed in, the session first otherwise', () => {
+    const api = `om_${'b'.repeat(43)}`;
+    expect(sessionHeaders(undefined, api)).toEqual({ Authorization: `Bearer ${api}` });
+    expect(sessionHeaders(undefined, 'not a token')).toEqual({});
+    expect(sessionHeaders(parseStoredSession(stored(), now), api)).toEqual({ Authorization: `Bearer ${token}` });
   });
 });

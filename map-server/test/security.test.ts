@@ -118,6 +118,8 @@ describe('classification: the public gets nothing of an internal layer', () => {
       expect(text, p).not.toContain('pipe_segments');
       expect(text, p).not.toContain('pipe_points');
     }
+    const groups = ((await (await get('/catalog')).json()) as { groups: { id: string }[] }).groups.map((g) => g.id);
+    expect(groups).not.toContain('pipes');
     expect(await (await get('/catalog', pipeStaffToken)).text()).toContain('pipe_segments');
   });
 

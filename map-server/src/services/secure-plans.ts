@@ -178,7 +178,12 @@ export function buildSecurePlans(plans: Plans, rules: readonly DesensitisationRu
         ? [Math.min(...b.map((x) => x[0])), Math.min(...b.map((x) => x[1])), Math.max(...b.map((x) => x[2])), Math.max(...b.map((x) => x[3]))]
         : undefined;
       view = {
-        catalog: { ...plans.catalog, layers: plans.catalog.layers.filter((l) => ids.has(l.id)) },
+        // A theme group whose layers are all hidden is hidden too (its title would tell of them).
+        catalog: {
+          ...plans.catalog,
+          groups: plans.catalog.groups.filter((g) => !plans.catalog.layers.some((l) => l.group === g.id) || visible.some((p) => p.spec.group === g.id)),
+          layers: plans.catalog.layers.filter((l) => ids.has(l.id)),
+        },
         layers: new Map(visible.map((p) => [p.spec.id, p])),
         ordered: visible,
         bounds,

@@ -5,6 +5,7 @@
  */
 import { problemOf, type ApiProblem } from '../../api-problem.ts';
 import type { LonLat, ProfileNode, SectionCrossing } from './pipes-logic.ts';
+import { sessionHeaders } from '../../auth-session.ts';
 
 export class PipesApiError extends Error {
   constructor(readonly problem: ApiProblem) {
@@ -57,7 +58,8 @@ export interface ExcavationDoc {
 }
 
 function headers(token: string, json = false): Record<string, string> {
-  return { Accept: 'application/json', ...(json ? { 'Content-Type': 'application/json' } : {}), ...(token ? { Authorization: `Bearer ${token.trim()}` } : {}) };
+  // Without an editor token, the signed-in user's session (the pipe layers are internal).
+  return { Accept: 'application/json', ...(json ? { 'Content-Type': 'application/json' } : {}), ...(token ? { Authorization: `Bearer ${token.trim()}` } : sessionHeaders()) };
 }
 
 async function call<T>(path: string, token: string, signal?: AbortSignal, body?: unknown): Promise<T> {
