@@ -273,3 +273,50 @@ describe('CRS detection and override', () => {
     await finished(res.json['id']);
   });
 });
+
+describe('GeoPackage and KML through GDAL', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'imports-gdal-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const fc = (name: string, lon: number, lat: number) =>
+    JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { name, category: '测试' }, geometry: { type: 'Point', coordinates: [lon, lat] } }] });
+
+  it('asks which layer of a multi-layer GeoPackage, then imports the one named', async () => {
+    const gpkg = join(dir, 'two.gpkg');
+    for (const [layer, name] of [['甲', '甲点'], ['乙', '乙点']] as const) {
+      const src = join(dir, `${layer}.geojson`);
+      writeFileSync(src, fc(name, 121.42, 28.65));
+      execFileSync('ogr2ogr', ['-f', 'GPKG', ...(layer === '乙' ? ['-update'] : []), gpkg, src, '-nln', layer]);
+    }
+    const bytes = readFileSync(gpkg);
+    const ask = await post('layer=user_points', bytes, 'application/geopackage+sqlite3');
+    expect(ask.status).toBe(400);
+    expect(ask.json['code']).toBe('SeveralLayers');
+    expect(ask.json['layers']).toEqual(['甲', '乙']);
+    const job = await finished((await post(`layer=user_points&sourceLayer=${encodeURIComponent('乙')}`, bytes, 'application/octet-stream')).json['id']);
+    expect(job['status']).toBe('done');
+    expect(job.report).toMatchObject({ format: 'geopackage', counts: { inserted: 1 } });
+    const { rows } = await ctx.db.query(`SELECT name FROM base.user_points WHERE change_note = $1`, [`import #${String(job['id'])}`]);
+    expect(rows).toEqual([{ name: '乙点' }]);
+  });
+
+  it('imports KML placemarks (always WGS84 lon/lat)', async () => {
+    const src = join(dir, 'k.geojson');
+    writeFileSync(src, fc('临海站', 121.1447, 28.8582));
+    const kml = join(dir, 'k.kml');
+    execFileSync('ogr2ogr', ['-f', 'KML', kml, src]);
+    const job = await finished((await post('layer=user_points', readFileSync(kml), 'application/vnd.google-earth.kml+xml')).json['id']);
+    expect(job['status']).toBe('done');
+    expect(job.report).toMatchObject({ format: 'kml', crs: { srid: 4326, source: 'declared' } });
+    const { rows } = await ctx.db.query<{ d: number }>(
+      `SELECT ST_Distance(geom::geography, ST_SetSRID(ST_MakePoint(121.1447, 28.8582), 4490)::geography) AS d FROM base.user_points WHERE change_note = $1 AND name = '临海站'`,
+      [`import #${String(job['id'])}`],
+    );
+    expect(rows[0]!.d).toBeLessThan(0.1);
+  });
+
+  it('refuses a file GDAL cannot read with a 400, not a 500', async () => {
+    const res = await post('layer=user_points', new TextEncoder().encode('SQLite format 3\0 this is not a database'), 'application/geopackage+sqlite3');
+    expect(res.status).toBe(400);
+    expect(res.json['code']).toBe('Unreadable');
+  });
+});

@@ -11,6 +11,7 @@ import type { CoordinateOffset, SourceKind } from '@onemap/geodata/readers';
 import { parseEncoding } from '@onemap/geodata/readers';
 import type { AppContext } from '../app-context.ts';
 import { AppError, BadRequestError, NotFoundError } from '../errors.ts';
+import { noteAccess, viewOf } from '../middleware/security.ts';
 import { pickParams } from '../query-params.ts';
 import { authenticate } from '../services/auth-tokens.ts';
 import { parseImportCrs } from '../services/import-crs.ts';
@@ -128,8 +129,10 @@ export function importRoutes({ pool, plans, config, logger }: AppContext): Route
     const q = pickParams(koa.query, PARAMS);
     const actor = await authenticate(pool, koa.get('Authorization') || undefined);
     const { layer: layerId, options, fileName } = parseImportQuery(q, koa.get('Content-Type'));
-    const plan = plans.layers.get(layerId);
-    if (!plan) throw new NotFoundError('NotFound', `没有图层 / no layer "${layerId.slice(0, 60)}"`);
+    // A layer the caller may not see (classification, department) is missing, with the same message.
+    if (!viewOf(koa).layers.has(layerId)) throw new NotFoundError('NotFound', `没有图层 / no layer "${layerId.slice(0, 60)}"`);
+    const plan = plans.layers.get(layerId)!;
+    noteAccess(koa, [plan.spec]);
     const bytes = await readBody(koa, config.importMaxBytes);
     const prepared = await prepareImport(pool, plan.spec, bytes, options, config.importMaxFeatures);
     const id = await createJob(pool, prepared, { actor: actor.name, via: 'api', fileName, sizeBytes: bytes.length });
