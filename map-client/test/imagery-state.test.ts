@@ -1,6 +1,6 @@
 /** The imagery workspace's URL state: defaults, malformed values, round trips, mode changes. */
 import { describe, expect, it } from 'vitest';
-import { mosaicUrl, paneCount, readView, shanghaiDate, viewParams, withMode, withPaneDate } from '../src/workspaces/imagery/imagery-state.ts';
+import { mosaicUrl, paneCount, readView, shanghaiDate, viewParams, withMode, withPaneDate, withPaneSource } from '../src/workspaces/imagery/imagery-state.ts';
 
 const clean = (p: Record<string, string | null>) => Object.fromEntries(Object.entries(p).filter(([, v]) => v !== null)) as Record<string, string>;
 
@@ -12,7 +12,7 @@ describe('imagery URL state', () => {
   });
 
   it('round-trips a full view through the params', () => {
-    const params = { 'imagery.mode': 'split4', 'imagery.dates': '2019-04-18,2021-11-05,2023-07-22,2020-05-10', 'imagery.style': 'ndvi', 'imagery.col': 'gf2-pms,landsat-c2-l2', 'imagery.fp': '1', 'imagery.pane': '3' };
+    const params = { 'imagery.mode': 'split4', 'imagery.dates': '2019-04-18,2021-11-05,2023-07-22,2020-05-10', 'imagery.src': 'gf2-pms,,gf2-pms,landsat-c2-l2', 'imagery.style': 'ndvi', 'imagery.col': 'gf2-pms,landsat-c2-l2', 'imagery.fp': '1', 'imagery.pane': '3' };
     const v = readView(params);
     expect(v.dates).toHaveLength(4);
     expect(clean(viewParams(v))).toEqual(params);
@@ -30,6 +30,19 @@ describe('imagery URL state', () => {
     expect(withMode(v, 'single')).toMatchObject({ dates: ['2019-04-18'], pane: 0 });
     expect(paneCount('split2')).toBe(2);
     expect(withPaneDate(v, 2, '2021-11-05').dates[2]).toBe('2021-11-05');
+  });
+
+  it('compares sources: one collection per pane, set by a timeline click or the pane selector', () => {
+    let v = readView({ 'imagery.mode': 'swipe', 'imagery.col': 'gf2-pms,landsat-c2-l2' });
+    v = withPaneDate(v, 0, '2023-07-22', 'gf2-pms');
+    v = withPaneSource(withPaneDate(v, 1, '2024-09-27'), 1, 'landsat-c2-l2');
+    expect(v.sources).toEqual(['gf2-pms', 'landsat-c2-l2']);
+    expect(clean(viewParams(v))['imagery.src']).toBe('gf2-pms,landsat-c2-l2');
+    expect(new URLSearchParams(mosaicUrl('http://h', v, v.dates[1]!, v.sources[1]).split('?')[1]).get('collections')).toBe('landsat-c2-l2');
+    // A pane without a source shows the chosen collections.
+    expect(new URLSearchParams(mosaicUrl('http://h', v, '2024-01-01', '').split('?')[1]).get('collections')).toBe('gf2-pms,landsat-c2-l2');
+    expect(withMode(v, 'split4').sources).toEqual(['gf2-pms', 'landsat-c2-l2', 'landsat-c2-l2', 'landsat-c2-l2']);
+    expect(readView({ 'imagery.src': 'Bad Name' }).sources).toEqual(['']);
   });
 
   it('builds mosaic tile URLs with the end of the day in Asia/Shanghai', () => {

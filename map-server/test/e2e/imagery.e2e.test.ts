@@ -168,7 +168,11 @@ describe('imagery workspace in headless Chromium', () => {
     // Pane B active, then a timeline date click puts that date in the URL.
     await page.locator('input[name="imagery-pane"]').nth(1).check();
     await page.locator('.imagery-timeline-row[data-collection="gf2-pms"] button[data-date="2021-11-05"]').click();
-    await page.waitForFunction(() => new URLSearchParams(location.search).get('imagery.dates') === '2019-04-18,2021-11-05', null, { timeout: 10_000 });
+    await page.waitForFunction(
+      () => new URLSearchParams(location.search).get('imagery.dates') === '2019-04-18,2021-11-05' && new URLSearchParams(location.search).get('imagery.src') === ',gf2-pms',
+      null,
+      { timeout: 10_000 },
+    );
     await page.close();
   }, TEST_TIMEOUT_MS);
 

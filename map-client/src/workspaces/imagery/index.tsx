@@ -18,7 +18,7 @@ import { setWorkspaceParam } from '../../app-state.ts';
 import type { Lang } from '../../i18n.ts';
 import { useStore } from '../../store.ts';
 import type { WorkspaceProps } from '../workspace-props.ts';
-import { mosaicUrl, paneCount, readView, shanghaiDate, viewParams, withMode, withPaneDate, type CompareMode, type ImageryStyle, type ImageryView } from './imagery-state.ts';
+import { mosaicUrl, paneCount, readView, shanghaiDate, viewParams, withMode, withPaneDate, withPaneSource, type CompareMode, type ImageryStyle, type ImageryView } from './imagery-state.ts';
 
 interface TimelineCollection {
   readonly collection: string;
@@ -61,6 +61,7 @@ const T = {
   footprints: { zh: '影像范围', en: 'Footprints' },
   pane: { zh: '窗格', en: 'Pane' },
   latest: { zh: '最新', en: 'latest' },
+  allSources: { zh: '全部数据源', en: 'all sources' },
   cloud: { zh: '云量', en: 'cloud' },
   loading: { zh: '加载影像目录…', en: 'Loading the imagery catalogue…' },
 } as const;
@@ -126,12 +127,12 @@ export default function Workspace({ store, map, lang }: WorkspaceProps) {
     const base = apiBase();
     hooks.current.mode = view.mode;
     hooks.current.panes = [paneHooks(view.dates[0] ?? '')];
-    const bottom = imageryLayer(mosaicUrl(base, view, view.dates[0] ?? ''), 'imagery-a', hooks.current.panes[0]);
+    const bottom = imageryLayer(mosaicUrl(base, view, view.dates[0] ?? '', view.sources[0]), 'imagery-a', hooks.current.panes[0]);
     map.addLayer(bottom);
     const added = [bottom];
     if (view.mode === 'swipe') {
       hooks.current.panes.push(paneHooks(view.dates[1] ?? ''));
-      const top = imageryLayer(mosaicUrl(base, view, view.dates[1] ?? ''), 'imagery-swipe', hooks.current.panes[1]);
+      const top = imageryLayer(mosaicUrl(base, view, view.dates[1] ?? '', view.sources[1]), 'imagery-swipe', hooks.current.panes[1]);
       top.setZIndex(6);
       const position = view.swipe / 100;
       top.on('prerender', (event: RenderEvent) => {
@@ -183,13 +184,13 @@ export default function Workspace({ store, map, lang }: WorkspaceProps) {
       el.dataset['pane'] = String(i);
       Object.assign(el.style, { position: 'relative', background: '#f4f4f0', minHeight: '0' });
       const label = document.createElement('span');
-      label.textContent = `${PANE_LETTERS[i]} · ${date || tr('latest', lang)}`;
+      label.textContent = `${PANE_LETTERS[i]} · ${date || tr('latest', lang)}${view.sources[i] ? ` · ${view.sources[i]}` : ''}`;
       Object.assign(label.style, { position: 'absolute', left: '6px', top: '6px', zIndex: '2', background: 'rgba(255,255,255,.85)', padding: '1px 6px', borderRadius: '3px', font: '12px sans-serif' });
       el.appendChild(label);
       host.appendChild(el);
       const pane = paneHooks(date);
       hooks.current.panes.push(pane);
-      const layer = imageryLayer(mosaicUrl(base, view, date), `imagery-pane-${i}`, pane);
+      const layer = imageryLayer(mosaicUrl(base, view, date, view.sources[i]), `imagery-pane-${i}`, pane);
       return new OlMap({ target: el, view: map.getView(), layers: [layer], controls: [] });
     });
     return () => {
@@ -263,9 +264,19 @@ export default function Workspace({ store, map, lang }: WorkspaceProps) {
       <fieldset>
         <legend>{tr('pane', lang)}</legend>
         {Array.from({ length: n }, (_, i) => (
-          <label key={i} style={{ marginRight: 8 }}>
-            <input type="radio" name="imagery-pane" checked={view.pane === i} onChange={() => update({ ...view, pane: i })} /> {PANE_LETTERS[i]}: {view.dates[i] || tr('latest', lang)}
-          </label>
+          <div key={i} className="imagery-pane-row">
+            <label>
+              <input type="radio" name="imagery-pane" checked={view.pane === i} onChange={() => update({ ...view, pane: i })} /> {PANE_LETTERS[i]}: {view.dates[i] || tr('latest', lang)}
+            </label>{' '}
+            <select value={view.sources[i] ?? ''} onChange={(e) => update(withPaneSource(view, i, e.target.value))} data-testid={`imagery-source-${i}`} aria-label={`${tr('pane', lang)} ${PANE_LETTERS[i]}`}>
+              <option value="">{tr('allSources', lang)}</option>
+              {timeline?.map((c) => (
+                <option key={c.collection} value={c.collection}>
+                  {c.title}
+                </option>
+              ))}
+            </select>
+          </div>
         ))}
       </fieldset>
       <h4>{tr('timeline', lang)}</h4>
@@ -278,13 +289,13 @@ export default function Workspace({ store, map, lang }: WorkspaceProps) {
             {c.scenes.length === 0 && <span style={{ color: '#888', fontSize: 12 }}>—</span>}
             {c.scenes.map((s) => {
               const date = shanghaiDate(s.datetime);
-              const active = view.dates[view.pane] === date;
+              const active = view.dates[view.pane] === date && (view.sources[view.pane] ?? '') === c.collection;
               return (
                 <button
                   key={s.id}
                   type="button"
                   title={`${s.id} · ${tr('cloud', lang)} ${s.cloud_cover ?? '–'}% · ${s.gsd} m`}
-                  onClick={() => update(withPaneDate(view, view.pane, date))}
+                  onClick={() => update(withPaneDate(view, view.pane, date, c.collection))}
                   aria-pressed={active}
                   data-date={date}
                   style={{ fontSize: 11, padding: '1px 5px', background: active ? '#1c7ed6' : undefined, color: active ? '#fff' : undefined }}
