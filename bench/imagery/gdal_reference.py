@@ -4,7 +4,7 @@ Reads lines "z x y minx miny maxx maxy" (EPSG:3857 tile bounds) on stdin and, fo
 the same window of the same COG to a 256 px Web Mercator tile (gdal.Warp into memory, nearest,
 overviews chosen by GDAL), rescales bands R,G,B with the collection's display range and encodes
 PNG (gdal.Translate) — the work our renderer does. Prints "ms bytes" per tile, timed inside the
-process like ours.
+process like ours. A line "reopen" starts a batch with an empty block cache (as ours does).
 """
 import sys
 import time
@@ -17,6 +17,12 @@ src = gdal.Open(path)
 for line in sys.stdin:
     parts = line.split()
     if not parts:
+        continue
+    if parts[0] == 'reopen':
+        # A new batch starts cold, like ours: closing the dataset drops its cached blocks.
+        src = None
+        src = gdal.Open(path)
+        print('ok', flush=True)
         continue
     minx, miny, maxx, maxy = map(float, parts[3:7])
     t0 = time.perf_counter()

@@ -4,7 +4,9 @@
  * reprojection, sharp PNG) against GDAL rendering the same tiles from the same COG in the same
  * run (gdal.Warp of the same window into memory + gdal.Translate to PNG, one long-lived
  * python3-gdal process, bench/imagery/gdal_reference.py). Both are timed per tile inside their
- * process, interleaved by zoom and round. Prints tiles/s, p50/p99 and bytes/tile, and the ratio.
+ * process, interleaved by zoom and round; each (zoom, round) batch starts with empty block
+ * caches on both sides (a fresh renderer; GDAL reopens the file), and within a batch both keep
+ * the blocks they decoded (GDAL's block cache, our BlockCache). Prints tiles/s, p50/p99 and bytes/tile, and the ratio.
  *
  * Database: DATABASE_URL, or the embedded cluster of `npm start` (.data/pg, port 54329) with the
  * sample loaded; the sample imagery is generated when missing. Exit 0 whatever the figures.
@@ -114,6 +116,8 @@ async function main(): Promise<void> {
         // A fresh renderer per zoom and round: no tile cache, an empty block cache.
         const ours = new ImageryTiles(pool, imageryDir, undefined);
         const order = round % 2 === 0 ? (['ours', 'gdal'] as const) : (['gdal', 'ours'] as const);
+        gdalProc.stdin.write('reopen\n');
+        await lines.next();
         for (const who of order) {
           for (const c of tiles) {
             if (who === 'gdal') r.gdal.push(await gdalTile(c));
