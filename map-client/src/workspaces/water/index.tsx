@@ -101,6 +101,11 @@ function formatTime(ms: number, lang: Lang): string {
   return new Date(ms).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai', hour12: false, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
 }
 
+/** Stages and totals as SL 323 keeps them (≤ 3 decimals), without float noise. */
+function formatValue(v: unknown): string {
+  return typeof v === 'number' ? String(Number(v.toFixed(3))) : String(v ?? '–');
+}
+
 /** Fetches `load()` whenever `deps` change, aborting the previous request. */
 function useFetched<T>(load: ((signal: AbortSignal) => Promise<T>) | null, deps: readonly unknown[]): { value: T | null; error: string | null; busy: boolean } {
   const [state, setState] = useState<{ value: T | null; error: string | null; busy: boolean }>({ value: null, error: null, busy: false });
@@ -202,7 +207,7 @@ export default function WaterWorkspace({ store, map, lang }: WorkspaceProps) {
         label = total !== null && total > 0 ? String(total) : undefined;
       } else colour = stateColour(p['state'] as string | undefined);
       return new Style({
-        image: new Circle({ radius: selected ? 8 : 5, fill: new Fill({ color: colour }), stroke: new Stroke({ color: selected ? '#000' : '#333', width: selected ? 2.5 : 1 }) }),
+        image: new Circle({ declutterMode: 'obstacle', radius: selected ? 8 : 5, fill: new Fill({ color: colour }), stroke: new Stroke({ color: selected ? '#000' : '#333', width: selected ? 2.5 : 1 }) }),
         ...(label ? { text: new Text({ text: label, offsetY: -11, font: '11px sans-serif', fill: new Fill({ color: '#111' }), stroke: new Stroke({ color: '#fff', width: 3 }) }) } : {}),
       });
     };
@@ -218,8 +223,9 @@ export default function WaterWorkspace({ store, map, lang }: WorkspaceProps) {
       }
       return new Style({ fill: new Fill({ color: `${String(p['color'] ?? '#ffffff')}b0` }), stroke: new Stroke({ color: 'rgba(60, 60, 60, 0.4)', width: 0.5 }) });
     };
-    const points = new VectorLayer({ source: new VectorSource(), style: pointStyle, zIndex: 1001, properties: { id: 'water-stations' } });
-    const areas = new VectorLayer({ source: new VectorSource(), style: areaStyle, zIndex: 1000, properties: { id: 'water-areas' } });
+    // Decluttered: labels that would overlap are dropped (the symbols stay, declutter spares images with no text).
+    const points = new VectorLayer({ source: new VectorSource(), style: pointStyle, zIndex: 1001, declutter: true, properties: { id: 'water-stations' } });
+    const areas = new VectorLayer({ source: new VectorSource(), style: areaStyle, zIndex: 1000, opacity: 0.75, properties: { id: 'water-areas' } });
     map.addLayer(areas);
     map.addLayer(points);
     layers.current = { points, areas };
@@ -370,8 +376,8 @@ export default function WaterWorkspace({ store, map, lang }: WorkspaceProps) {
             </p>
             {stationProps && stationProps['value'] !== undefined && (
               <p>
-                {tr(S.value, lang)}: {String(stationProps['value'])}
-                {stationProps['change_1h'] !== undefined ? ` · ${tr(S.change, lang)} ${String(stationProps['change_1h'])}` : ''}
+                {tr(S.value, lang)}: {formatValue(stationProps['value'])}
+                {stationProps['change_1h'] !== undefined ? ` · ${tr(S.change, lang)} ${formatValue(stationProps['change_1h'])}` : ''}
               </p>
             )}
             {series.value && <StationChart doc={series.value as SeriesDoc} lines={lines} atMs={atMs} lang={lang} />}
