@@ -348,3 +348,28 @@ describe('parking and energy', () => {
     expect((await call('GET', '/city/energy?from=2025-06-18&to=2025-01-01')).status).toBe(400);
   });
 });
+
+describe('classification of cases and vehicles (internal layers city_cases, city_vehicles)', () => {
+  it('answers the public as for an unknown path, other departments desensitised, the owner department in full', async () => {
+    for (const path of ['/city/vehicles', '/city/cases', '/city/cases/stats', `/city/vehicles/BD001/track?from=2025-06-18T00:00:00Z&to=2025-06-18T12:00:00Z`]) {
+      const anonymous = await call('GET', path, undefined, 'application/json', false);
+      expect(anonymous.status, path).toBe(404);
+      expect(JSON.stringify(anonymous.json)).not.toMatch(/浙|plate|reporter/);
+    }
+    // The module token has no department: it sees internal layers as other departments do.
+    const reduced = await call('GET', `/city/vehicles?datetime=${SAMPLE_EVENING}`);
+    expect(reduced.status).toBe(200);
+    const plates = (reduced.json.features as { properties: { plate: string } }[]).map((f) => f.properties.plate);
+    expect(plates.length).toBeGreaterThan(0);
+    for (const plate of plates) expect(plate).toMatch(/^.{2}\*+$/);
+    const cases = await call('GET', '/city/cases?limit=20');
+    expect((cases.json.features as { properties: Record<string, unknown> }[]).every((f) => !('reporter' in f.properties))).toBe(true);
+
+    const pool = createPool({ databaseUrl: platform.databaseUrl, poolMax: 1, statementTimeoutMs: 5000 });
+    const owner = await createApiToken(pool, '城管局调度', 'staff', 1, { department: 'tz-cg' }).finally(() => pool.end());
+    const full = await fetch(`${platform.baseUrl}/city/vehicles?datetime=${SAMPLE_EVENING}`, { headers: { Authorization: `Bearer ${owner}` } });
+    const fullPlates = ((await full.json()) as { features: { properties: { plate: string } }[] }).features.map((f) => f.properties.plate);
+    expect(fullPlates.length).toBe(plates.length);
+    expect(fullPlates.some((p) => !p.includes('*'))).toBe(true);
+  });
+});

@@ -10,6 +10,7 @@ import type { AppContext } from '../app-context.ts';
 import { AppError, BadRequestError, NotFoundError } from '../errors.ts';
 import { parseInstant, pickParams } from '../query-params.ts';
 import { authenticate } from '../services/auth-tokens.ts';
+import { noteAccess, principalOf, viewOf } from '../middleware/security.ts';
 import { caseDetail, caseStatistics, caseWorkflow, listCases, reportCase, transitionCase, type CaseGrouping, type PhotoMeta } from '../services/city/case-service.ts';
 import { componentByCode, componentStatusCounts, setComponentStatus, type ComponentGrouping } from '../services/city/component-service.ts';
 import { energyIntensity, ingestObservations, loadObservationReference, parkingAvailability, parkingSeries } from '../services/city/monitoring-service.ts';
@@ -133,7 +134,44 @@ function jsonFixes(body: unknown): { fixes: GnssFix[]; problems: LineProblem[] }
   return { fixes, problems };
 }
 
-export function cityRoutes({ pool }: AppContext): Router {
+/**
+ * Cases and vehicles are the internal layers city_cases and city_vehicles: their API answers
+ * exactly what their tiles and features would. A caller who may not see the layer gets the 404
+ * of an unknown path; one who sees it outside the owner department gets it desensitised (plates
+ * reduced to their region, reporters' names dropped), as the rules do for tiles.
+ */
+function guardLayer(koa: Context, secure: AppContext['secure'], layerId: 'city_cases' | 'city_vehicles'): 'full' | 'reduced' {
+  const spec = viewOf(koa).layers.get(layerId)?.spec;
+  const audience = secure.audience(principalOf(koa), layerId);
+  if (!spec || audience === 'none') throw new NotFoundError('NotFound', `未找到 / not found: ${koa.path.slice(0, 80)}`);
+  noteAccess(koa, [spec]);
+  return audience === 'full' ? 'full' : 'reduced';
+}
+
+/** 浙J12345 → 浙J*****: the region stays, the vehicle is not identified. */
+const maskPlate = (plate: unknown) => (typeof plate === 'string' ? plate.slice(0, 2) + '*'.repeat(Math.max(0, plate.length - 2)) : plate);
+
+type GeoJsonLike = { properties?: Record<string, unknown>; features?: { properties?: Record<string, unknown> }[] };
+
+/** Applies `edit` to the properties of a feature or of every feature of a collection. */
+function reduceObject<T extends object>(doc: T, edit: (props: Record<string, unknown>) => void): T {
+  const g = doc as GeoJsonLike;
+  if (g.properties) edit(g.properties);
+  for (const f of g.features ?? []) if (f.properties) edit(f.properties);
+  return doc;
+}
+
+/** The same for a GeoJSON document given as text (the services build it in SQL). */
+const reduceDoc = (doc: string, edit: (props: Record<string, unknown>) => void): string => JSON.stringify(reduceObject(JSON.parse(doc) as object, edit));
+
+const reduceVehicle = (props: Record<string, unknown>) => {
+  if ('plate' in props) props['plate'] = maskPlate(props['plate']);
+};
+const reduceCase = (props: Record<string, unknown>) => {
+  delete props['reporter'];
+};
+
+export function cityRoutes({ pool, secure }: AppContext): Router {
   const router = new Router({ prefix: '/city' });
   const parseBody = bodyParser({
     enableTypes: ['json', 'text'],
@@ -186,7 +224,8 @@ export function cityRoutes({ pool }: AppContext): Router {
     }
     const states = q.state === undefined ? null : q.state.split(',');
     if (states?.some((s) => !/^[a-z_]{1,20}$/.test(s))) throw new BadRequestError('state must be a comma-separated list of state codes');
-    json(koa, await listCases(pool, {
+    const access = guardLayer(koa, secure, 'city_cases');
+    const doc = await listCases(pool, {
       limit: intParam(q.limit, 'limit', 500, 1, 10_000),
       atIso: instant(q.datetime, 'datetime') ?? iso(Date.now()),
       states,
@@ -197,7 +236,8 @@ export function cityRoutes({ pool }: AppContext): Router {
       department: codeParam(q.department, 'department', /^[a-z0-9-]{2,32}$/),
       classPrefix: codeParam(q.class, 'class', /^(\d{2}|\d{4})$/),
       bbox,
-    }), 'application/geo+json');
+    });
+    json(koa, access === 'full' ? doc : reduceDoc(doc, reduceCase), 'application/geo+json');
   });
 
   router.get('/cases/stats', async (koa) => {
@@ -207,6 +247,7 @@ export function cityRoutes({ pool }: AppContext): Router {
     const toIso = instant(q.to, 'to') ?? atIso;
     const fromIso = instant(q.from, 'from') ?? iso(Date.parse(toIso) - 30 * 86_400_000);
     if (Date.parse(fromIso) >= Date.parse(toIso)) throw new BadRequestError('from must be before to');
+    guardLayer(koa, secure, 'city_cases');
     json(koa, await caseStatistics(pool, { by, fromIso, toIso, atIso }));
   });
 
@@ -214,7 +255,9 @@ export function cityRoutes({ pool }: AppContext): Router {
     const q = pickParams(koa.query, ['datetime']);
     const no = koa.params['no']!;
     if (!CASE_NO.test(no)) throw new NotFoundError('NotFound', `案卷号为 14 位数字 / case numbers are 14 digits: "${no.slice(0, 20)}"`);
-    json(koa, await caseDetail(pool, no, instant(q.datetime, 'datetime') ?? iso(Date.now())), 'application/geo+json');
+    const access = guardLayer(koa, secure, 'city_cases');
+    const doc = await caseDetail(pool, no, instant(q.datetime, 'datetime') ?? iso(Date.now()));
+    json(koa, access === 'full' ? doc : reduceDoc(doc, reduceCase), 'application/geo+json');
   });
 
   router.post('/cases', parseBody, async (koa) => {
@@ -270,7 +313,9 @@ export function cityRoutes({ pool }: AppContext): Router {
 
   router.get('/vehicles', async (koa) => {
     const q = pickParams(koa.query, ['datetime']);
-    json(koa, await vehiclePositions(pool, instant(q.datetime, 'datetime')), 'application/geo+json');
+    const access = guardLayer(koa, secure, 'city_vehicles');
+    const doc = await vehiclePositions(pool, instant(q.datetime, 'datetime'));
+    json(koa, access === 'full' ? doc : reduceDoc(doc, reduceVehicle), 'application/geo+json');
   });
 
   router.get('/vehicles/:id/track', async (koa) => {
@@ -282,8 +327,10 @@ export function cityRoutes({ pool }: AppContext): Router {
     const toIso = instant(q.to, 'to')!;
     if (Date.parse(fromIso) >= Date.parse(toIso)) throw new BadRequestError('from must be before to');
     if (Date.parse(toIso) - Date.parse(fromIso) > MAX_TRACK_MS) throw new BadRequestError('a track covers at most 7 days');
+    const access = guardLayer(koa, secure, 'city_vehicles');
+    const track = await vehicleTrack(pool, id, fromIso, toIso);
     koa.type = 'application/geo+json';
-    koa.body = await vehicleTrack(pool, id, fromIso, toIso);
+    koa.body = access === 'full' ? track : reduceObject(track, reduceVehicle);
   });
 
   // --- parking and energy ---------------------------------------------------------------

@@ -3,6 +3,7 @@
  * CityApiErrors carrying the server's bilingual problem detail.
  */
 import { problemOf, type ApiProblem } from '../../api-problem.ts';
+import { sessionHeaders } from '../../auth-session.ts';
 import type { TrackDoc } from './city-logic.ts';
 
 export interface FeatureDoc {
@@ -48,7 +49,8 @@ export class CityApiError extends Error {
 }
 
 async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
-  const res = await fetch(path, { headers: { Accept: 'application/json' }, ...(signal ? { signal } : {}) });
+  // Cases and vehicles are internal layers: the signed-in session (or the editor token) goes along.
+  const res = await fetch(path, { headers: { Accept: 'application/json', ...sessionHeaders() }, ...(signal ? { signal } : {}) });
   if (!res.ok) throw new CityApiError(await problemOf(res));
   return (await res.json()) as T;
 }
