@@ -148,7 +148,12 @@ export function temporalExtentReader(pool: Pool, plans: ReadonlyMap<string, Feat
         if (!s) return;
         const { rows } = await pool.query<{ start: Date | null; end: Date | null }>(s.text);
         const r = rows[0];
-        if (!r?.start) return;
+        // A versioned layer with no versions yet (an empty upload layer) is open at both ends:
+        // clients still learn that it answers `datetime`.
+        if (!r?.start) {
+          out.set(plan.layer.spec.id, [null, null]);
+          return;
+        }
         out.set(plan.layer.spec.id, [isoSeconds(r.start), r.end ? isoSeconds(r.end) : null]);
       }),
     );

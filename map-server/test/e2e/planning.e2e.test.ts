@@ -172,9 +172,11 @@ describe('规划 workspace in headless Chromium', () => {
     expect(siteM2).toBeGreaterThan(28_500);
     expect(siteM2).toBeLessThan(31_500);
 
-    // The URL names the review; the report links serve HTML and a PDF.
-    const id = new URL(page.url()).searchParams.get('planning.review');
-    expect(id).toMatch(/^\d+$/);
+    // The URL names the review (the address bar is written a moment after the state changes);
+    // the report links serve HTML and a PDF.
+    const reviewInUrl = () => new URL(page.url()).searchParams.get('planning.review') ?? '';
+    await expect.poll(reviewInUrl, { timeout: 10_000 }).toMatch(/^\d+$/);
+    const id = reviewInUrl();
     const pdfHref = await page.locator('[data-testid=planning-pdf]').getAttribute('href');
     expect(pdfHref).toBe(`/planning/reviews/${id}/report.pdf`);
     const pdf = await fetch(`${platform.baseUrl}${pdfHref}`);
