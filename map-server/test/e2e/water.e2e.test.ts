@@ -172,8 +172,8 @@ describe('水利 workspace in headless Chromium', () => {
 
     // Rainfall mode: the legend lists the rainfall classes (data) and the isohyet bands draw.
     await page.getByText('雨量', { exact: true }).click();
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid=water-legend] li').length > 3, null, { timeout: 30_000 });
-    expect(new URL(page.url()).searchParams.get('water.layer')).toBe('rain');
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=water-legend] li')].filter((li) => /\d mm/.test(li.textContent ?? '')).length >= 3, null, { timeout: 30_000 });
+    await page.waitForFunction(() => new URLSearchParams(location.search).get('water.layer') === 'rain', null, { timeout: 10_000 });
     if (shot) {
       await page.waitForFunction(() => !document.querySelector('.water-busy'), null, { timeout: 60_000 });
       await page.screenshot({ path: `${shot}/water-rain.png` });
