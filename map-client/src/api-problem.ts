@@ -60,7 +60,12 @@ export async function requestJson<T>(url: string, init: RequestInit = {}): Promi
   try {
     // The signed-in user's session goes with every request unless the caller names its own
     // credentials (the editor token): auth-session.ts.
-    response = await fetch(url, { ...init, headers: { accept: 'application/json, application/geo+json', ...sessionHeaders(), ...init.headers } });
+    // Header names are case-insensitive: merging plain objects would send a caller's
+    // `authorization` next to the session's `Authorization`, which fetch joins into one invalid
+    // "Bearer a, Bearer b" value (401). A Headers object lets the caller's credentials replace it.
+    const headers = new Headers({ accept: 'application/json, application/geo+json', ...sessionHeaders() });
+    new Headers(init.headers).forEach((value, name) => headers.set(name, value));
+    response = await fetch(url, { ...init, headers });
   } catch (error) {
     return { ok: false, problem: networkProblem(error) };
   }

@@ -166,7 +166,10 @@ describe('城管 workspace in headless Chromium', () => {
         const t = Number(document.querySelector('[data-testid=city-replay]')?.getAttribute('data-time'));
         const wall = new Date(t + 8 * 3_600_000).toISOString();
         const label = document.querySelector('[data-testid=time-label]')?.textContent;
-        return label === `${wall.slice(0, 10)} ${wall.slice(11, 16)}` && (new URLSearchParams(location.search).get('t') ?? '').startsWith(wall.slice(0, 16));
+        // The replay steps 30 s: the label shows seconds when they are not zero (formatDisplay).
+        const seconds = wall.slice(17, 19);
+        const expected = `${wall.slice(0, 10)} ${wall.slice(11, 16)}${seconds === '00' ? '' : `:${seconds}`}`;
+        return label === expected && (new URLSearchParams(location.search).get('t') ?? '').startsWith(wall.slice(0, 16));
       },
       null,
       { timeout: 15_000 },
