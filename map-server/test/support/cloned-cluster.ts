@@ -72,7 +72,21 @@ export async function cloneCluster(adminUrl: string, options: { standby: boolean
   }
   const pgdata = join(dir, 'pgdata');
   const log = join(dir, 'postgres.log');
-  run(join(bin, 'pg_basebackup'), ['-h', source.hostname, '-p', source.port, '-U', 'postgres', '-D', pgdata, '-X', 'stream', '-c', 'fast', '--no-sync', ...(options.standby ? ['-R'] : [])]);
+  // A physical slot reserved before the backup starts: the source cluster is busy with other
+  // suites, and pg_basebackup's own temporary slot is created only after the backup began, so
+  // the WAL it needs could be recycled in between ("requested WAL segment has already been
+  // removed"). A standby keeps the slot (-R writes primary_slot_name) until it is removed.
+  const slot = `onemap_clone_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  const psql = (sql: string) => run(join(bin, 'psql'), ['-h', source.hostname, '-p', source.port, '-U', 'postgres', '-d', 'postgres', '-XAtq', '-c', sql], true);
+  const dropSlot = () => psql(`SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '${slot}' AND NOT active`);
+  run(join(bin, 'psql'), ['-h', source.hostname, '-p', source.port, '-U', 'postgres', '-d', 'postgres', '-XAtq', '-c', `SELECT pg_create_physical_replication_slot('${slot}', true)`]);
+  try {
+    run(join(bin, 'pg_basebackup'), ['-h', source.hostname, '-p', source.port, '-U', 'postgres', '-D', pgdata, '-X', 'stream', '-S', slot, '-c', 'fast', '--no-sync', ...(options.standby ? ['-R'] : [])]);
+  } catch (err) {
+    dropSlot();
+    throw err;
+  }
+  if (!options.standby) dropSlot();
   const port = await freePort();
   // Small memory: this copy lives for one test file on a shared machine. (max_connections stays
   // as copied: a hot standby refuses to start with fewer than its primary.)
@@ -93,6 +107,7 @@ export async function cloneCluster(adminUrl: string, options: { standby: boolean
     start: async () => void (await runAsync(join(bin, 'pg_ctl'), startArgs)),
     remove: () => {
       run(join(bin, 'pg_ctl'), ['stop', '-m', 'immediate', '-w', '-D', pgdata], true);
+      if (options.standby) dropSlot();
       rmSync(dir, { recursive: true, force: true });
     },
     logTail: () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').slice(-20).join('\n') : ''),
