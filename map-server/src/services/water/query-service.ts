@@ -19,21 +19,44 @@ SELECT json_build_object('type', 'FeatureCollection', 'datetime', $1::timestampt
   ) ORDER BY s.stcd), '[]'::json))::text AS doc
   FROM hydro.station_status($1::timestamptz) s JOIN hydro.st_stbprp_b p ON p.stcd = s.stcd`;
 
+// Window totals for all rain gauges at once, exactly hydro.sum_between's split for each (gauge,
+// window) — whole hours from the hourly rollup, the partial hours at either end from raw rows,
+// all raw when the window has no whole hour — but set-based: the raw edge rows of all gauges
+// come from one time-range scan per edge (partitions pruned on the bounds, BRIN), the hourly
+// part is one index probe per (gauge, window). Window -1 is the rainfall day so far.
 const RAINFALL_SQL = `
 WITH g AS (
   SELECT p.stcd, p.stnm, p.geom, d.id AS ds FROM hydro.st_stbprp_b p JOIN hydro.datastream d ON d.stcd = p.stcd AND d.element = 'DRP' WHERE p.usfl
+), w AS MATERIALIZED (
+  SELECT w.h, w.f, hydro.hour_end(w.f) AS h1, date_trunc('hour', $1::timestamptz, 'Asia/Shanghai') AS h2
+    FROM (SELECT u.h, $1::timestamptz - make_interval(hours => u.h) AS f FROM unnest($2::int[]) AS u(h)
+          UNION ALL SELECT -1, hydro.rain_day_start(hydro.rain_day($1::timestamptz))) w
+), r AS (
+  SELECT w.h, o.datastream_id AS ds, o.value FROM w CROSS JOIN LATERAL (
+    SELECT o.datastream_id, o.value FROM hydro.obs o
+     WHERE o.tm > w.f AND o.tm <= CASE WHEN w.h1 >= w.h2 THEN $1::timestamptz ELSE w.h1 END) o
+  UNION ALL
+  SELECT w.h, o.datastream_id, o.value FROM hydro.obs o CROSS JOIN w
+   WHERE o.datastream_id IN (SELECT g.ds FROM g) AND o.tm > date_trunc('hour', $1::timestamptz, 'Asia/Shanghai') AND o.tm <= $1::timestamptz AND w.h1 < w.h2
+), rs AS (
+  SELECT r.ds, r.h, sum(r.value) AS s FROM r GROUP BY r.ds, r.h
+), hs AS (
+  SELECT g.ds, w.h, hh.s
+    FROM g CROSS JOIN w
+    CROSS JOIN LATERAL (SELECT sum(hh.sum) AS s FROM hydro.obs_hourly hh WHERE hh.datastream_id = g.ds AND hh.hour_end > w.h1 AND hh.hour_end <= w.h2) hh
 ), t AS (
-  SELECT g.*, w.h, round(hydro.sum_between(g.ds, $1::timestamptz - make_interval(hours => w.h), $1::timestamptz)::numeric, 1) AS total
-    FROM g CROSS JOIN unnest($2::int[]) AS w(h)
+  SELECT g.stcd, g.stnm, g.geom, w.h,
+         round((coalesce(rs.s, 0) + CASE WHEN w.h1 >= w.h2 THEN 0 ELSE coalesce(hs.s, 0) END)::numeric, 1) AS total
+    FROM g CROSS JOIN w LEFT JOIN rs ON rs.ds = g.ds AND rs.h = w.h LEFT JOIN hs ON hs.ds = g.ds AND hs.h = w.h
 )
 SELECT json_build_object('type', 'FeatureCollection', 'datetime', $1::timestamptz, 'windowsH', $2::int[],
   'rainDay', hydro.rain_day($1::timestamptz), 'rainDayStart', hydro.rain_day_start(hydro.rain_day($1::timestamptz)),
   'features', coalesce(json_agg(json_build_object(
     'type', 'Feature', 'id', x.stcd, 'geometry', ST_AsGeoJSON(x.geom, 6)::json,
-    'properties', json_build_object('stcd', x.stcd, 'stnm', x.stnm, 'totals', x.totals,
-      'rain_day', round(hydro.sum_between(x.ds, hydro.rain_day_start(hydro.rain_day($1::timestamptz)), $1::timestamptz)::numeric, 1))
+    'properties', json_build_object('stcd', x.stcd, 'stnm', x.stnm, 'totals', x.totals, 'rain_day', x.rain_day)
   ) ORDER BY x.stcd), '[]'::json))::text AS doc
-  FROM (SELECT stcd, stnm, geom, ds, json_object_agg(h || 'h', total ORDER BY h) AS totals FROM t GROUP BY stcd, stnm, geom, ds) x`;
+  FROM (SELECT stcd, stnm, geom, json_object_agg(h || 'h', total ORDER BY h) FILTER (WHERE h >= 0) AS totals, max(total) FILTER (WHERE h < 0) AS rain_day
+          FROM t GROUP BY stcd, stnm, geom) x`;
 
 const RAIN_DAY_SQL = `
 SELECT json_build_object('type', 'FeatureCollection', 'day', $1::date,
