@@ -209,7 +209,7 @@ async function allowedParams(method: string, path: string): Promise<string[]> {
 
 describe('hostile input over every endpoint', () => {
   it('the leak detector recognises stack frames, SQL, paths and secrets (and not echoed input)', () => {
-    expect(leakIn('TypeError: x\n    at Object.set (/work/main/node_modules/koa/lib/response.js:556:13)')).toMatch(/stack frame/);
+    expect(leakIn('TypeError: x\n    at Object.set (/srv/onemap/node_modules/koa/lib/response.js:556:13)')).toMatch(/stack frame/);
     expect(leakIn('{"detail":"syntax error at or near \\"FROM\\""}')).toMatch(/PostgreSQL/);
     expect(leakIn('SELECT ST_AsMVT(t.*) FROM base.buildings')).toMatch(/SQL/);
     expect(leakIn('root:x:0:0:root:/root:/bin/bash')).toMatch(/system file/);

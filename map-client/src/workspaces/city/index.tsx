@@ -6,6 +6,7 @@
  * city.vehicle.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { useFetched } from '../../use-fetched.ts';
 import type Feature from 'ol/Feature.js';
 import OlFeature from 'ol/Feature.js';
 import type { FeatureLike } from 'ol/Feature.js';
@@ -110,24 +111,6 @@ function formatTime(ms: number, lang: Lang): string {
   return new Date(ms).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'Asia/Shanghai', hour12: false, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
 }
 
-/** Fetches `load()` whenever `deps` change, aborting the previous request. */
-function useFetched<T>(load: ((signal: AbortSignal) => Promise<T>) | null, deps: readonly unknown[]): { value: T | null; error: string | null; busy: boolean } {
-  const [state, setState] = useState<{ value: T | null; error: string | null; busy: boolean }>({ value: null, error: null, busy: false });
-  useEffect(() => {
-    if (!load) {
-      setState({ value: null, error: null, busy: false });
-      return;
-    }
-    const ctl = new AbortController();
-    setState((s) => ({ ...s, busy: true }));
-    load(ctl.signal).then(
-      (value) => !ctl.signal.aborted && setState({ value, error: null, busy: false }),
-      (err: unknown) => !ctl.signal.aborted && setState({ value: null, error: err instanceof Error ? err.message : String(err), busy: false }),
-    );
-    return () => ctl.abort();
-  }, deps);
-  return state;
-}
 
 /** Replay speed: the cursor advances this much per tick. */
 const REPLAY_STEP_MS = 30_000;

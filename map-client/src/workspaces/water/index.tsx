@@ -5,6 +5,7 @@
  * withdrawal against permits. URL state: water.layer, water.window, water.isohyets, water.station.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { useFetched } from '../../use-fetched.ts';
 import type Feature from 'ol/Feature.js';
 import GeoJSON from 'ol/format/GeoJSON.js';
 import VectorLayer from 'ol/layer/Vector.js';
@@ -106,24 +107,6 @@ function formatValue(v: unknown): string {
   return typeof v === 'number' ? String(Number(v.toFixed(3))) : String(v ?? '–');
 }
 
-/** Fetches `load()` whenever `deps` change, aborting the previous request. */
-function useFetched<T>(load: ((signal: AbortSignal) => Promise<T>) | null, deps: readonly unknown[]): { value: T | null; error: string | null; busy: boolean } {
-  const [state, setState] = useState<{ value: T | null; error: string | null; busy: boolean }>({ value: null, error: null, busy: false });
-  useEffect(() => {
-    if (!load) {
-      setState({ value: null, error: null, busy: false });
-      return;
-    }
-    const ctl = new AbortController();
-    setState((s) => ({ ...s, busy: true }));
-    load(ctl.signal).then(
-      (value) => !ctl.signal.aborted && setState({ value, error: null, busy: false }),
-      (err: unknown) => !ctl.signal.aborted && setState({ value: null, error: err instanceof Error ? err.message : String(err), busy: false }),
-    );
-    return () => ctl.abort();
-  }, deps);
-  return state;
-}
 
 export default function WaterWorkspace({ store, map, lang }: WorkspaceProps) {
   const params = useStore(store, (s) => s.workspaceParams);
