@@ -15,15 +15,11 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { LAUNCH_OPTIONS, openClientPage } from '../support/browser.ts';
 import { createPool } from '../../src/db.ts';
 import { createApiToken } from '../../src/services/auth-tokens.ts';
 
 const CLIENT_DIR = process.env['ONEMAP_CLIENT_DIR'] ?? fileURLToPath(new URL('../../../map-client/dist/', import.meta.url));
-const LAUNCH_OPTIONS = {
-  executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-  headless: true,
-  args: ['--disable-gpu', '--enable-unsafe-swiftshader', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-};
 /** Marker colour inside the assigned area (city/index.tsx); outside it is #ff1744. */
 const MARKER_RGB = { inside: [0x00, 0xc8, 0x53], outside: [0xff, 0x17, 0x44] } as const;
 
@@ -49,23 +45,8 @@ afterAll(async () => {
   await platform?.close();
 });
 
-async function openPage(query: string): Promise<Page> {
-  const context = await browser.newContext({ deviceScaleFactor: 1, viewport: { width: 1280, height: 800 } });
-  const page = await context.newPage();
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/409|Conflict/.test(m.text())) problems.push(`console: ${m.text()}`);
-  });
-  page.on('response', (r) => {
-    // the refused transition is the one expected failure
-    if (r.status() >= 400 && !(r.status() === 409 && r.url().includes('/transitions'))) problems.push(`HTTP ${r.status()} ${r.url()}`);
-  });
-  page.on('close', () => void context.close().catch(() => undefined));
-  await page.addInitScript(`sessionStorage.setItem('onemap.editToken', ${JSON.stringify(token)});`);
-  await page.goto(`${platform.baseUrl}/?${query}`);
-  await page.waitForFunction(() => (window as unknown as { __onemap?: { ready: boolean } }).__onemap?.ready === true, null, { timeout: 30_000 });
-  return page;
-}
+/** A page of the client with this suite's token, its problems recorded. */
+const openPage = (query: string): Promise<Page> => openClientPage(browser, platform.baseUrl, query, { problems, token, expected: { console: /409|Conflict/, response: (status, url) => status === 409 && url.includes('/transitions') } });
 
 interface Replay {
   time: number;

@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { LAUNCH_OPTIONS } from '../support/browser.ts';
 import { createPool } from '../../src/db.ts';
 import { createApiToken } from '../../src/services/auth-tokens.ts';
 
@@ -31,19 +32,6 @@ const CITY_QUERY = 'center=121.20000,28.66000&zoom=9.50';
 /** Expected CGCS2000 Gauss-Krüger (EPSG:4549) position of the urban centre, metres. */
 const URBAN_GK = { easting: 638821.3, northing: 3172411.3 };
 
-const LAUNCH_OPTIONS = {
-  executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-  headless: true,
-  args: [
-    '--disable-gpu',
-    '--enable-unsafe-swiftshader',
-    '--disable-quic',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-};
 
 type Rgb = readonly [number, number, number];
 

@@ -18,17 +18,13 @@ import { createPool } from '../../src/db.ts';
 import { smallSample } from '../../src/services/imagery/sample-imagery.ts';
 import { loadSampleImagery } from '../../../scripts/lib/imagery-cli.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { LAUNCH_OPTIONS } from '../support/browser.ts';
 
 const TEST_TIMEOUT_MS = 90_000;
 const CLIENT_DIR = process.env['ONEMAP_CLIENT_DIR'] ?? fileURLToPath(new URL('../../../map-client/dist/', import.meta.url));
 /** The centre of the generated sample piece, at a zoom where the 3 km square fills the map. */
 const VIEW = 'center=121.34500,28.62500&zoom=15.00';
 
-const LAUNCH_OPTIONS = {
-  executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-  headless: true,
-  args: ['--disable-gpu', '--enable-unsafe-swiftshader', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-};
 
 interface ImageryHooksLike {
   mode: string;

@@ -18,15 +18,11 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { LAUNCH_OPTIONS, openClientPage, countMapColour } from '../support/browser.ts';
 import { createPool } from '../../src/db.ts';
 import { createApiToken } from '../../src/services/auth-tokens.ts';
 
 const CLIENT_DIR = process.env['ONEMAP_CLIENT_DIR'] ?? fileURLToPath(new URL('../../../map-client/dist/', import.meta.url));
-const LAUNCH_OPTIONS = {
-  executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-  headless: true,
-  args: ['--disable-gpu', '--enable-unsafe-swiftshader', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-};
 const ZOOM = 17;
 /** Metres per CSS pixel of EPSG:3857 at ZOOM (device pixel ratio 1). */
 const RES = 156543.03392804097 / 2 ** ZOOM;
@@ -91,19 +87,8 @@ afterAll(async () => {
   await platform?.close();
 });
 
-async function openPage(query: string): Promise<Page> {
-  const context = await browser.newContext({ deviceScaleFactor: 1, viewport: { width: 1280, height: 800 } });
-  const page = await context.newPage();
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-  });
-  page.on('close', () => void context.close().catch(() => undefined));
-  await page.addInitScript(`sessionStorage.setItem('onemap.editToken', ${JSON.stringify(token)});`);
-  await page.goto(`${platform.baseUrl}/?${query}`);
-  await page.waitForFunction(() => (window as unknown as { __onemap?: { ready: boolean } }).__onemap?.ready === true, null, { timeout: 30_000 });
-  return page;
-}
+/** A page of the client with this suite's token, its problems recorded. */
+const openPage = (query: string): Promise<Page> => openClientPage(browser, platform.baseUrl, query, { problems, token, watchResponses: false });
 
 /** Waits until no new frame has completed for a while (tiles and analysis features drawn). */
 async function waitForIdle(page: Page): Promise<void> {
@@ -117,24 +102,8 @@ async function waitForIdle(page: Page): Promise<void> {
   }
 }
 
-/** Pixels of the map canvases within `tol` of `rgb` (opaque pixels only). */
-async function countColour(page: Page, rgb: readonly [number, number, number], tol = 8): Promise<number> {
-  return page.evaluate(
-    ({ rgb, tol }) => {
-      const map = document.querySelector('[data-testid=map]') as HTMLElement;
-      let n = 0;
-      for (const canvas of map.querySelectorAll<HTMLCanvasElement>('.ol-layer canvas, canvas.ol-layer')) {
-        if (!canvas.width || !canvas.height) continue;
-        const d = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data;
-        if (!d) continue;
-        for (let i = 0; i < d.length; i += 4)
-          if (d[i + 3]! > 250 && Math.abs(d[i]! - rgb[0]) <= tol && Math.abs(d[i + 1]! - rgb[1]) <= tol && Math.abs(d[i + 2]! - rgb[2]) <= tol) n++;
-      }
-      return n;
-    },
-    { rgb, tol },
-  );
-}
+/** Pixels of the map within `tol` of `rgb`. */
+const countColour = (page: Page, rgb: readonly [number, number, number], tol = 8): Promise<number> => countMapColour(page, rgb, tol);
 
 /** Page position of an EPSG:4549 point: the map element's centre is `main`'s mid-point. */
 async function pagePoint(page: Page, x4549: number, y4549: number): Promise<{ x: number; y: number }> {

@@ -14,13 +14,9 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { createPool } from '../../src/db.ts';
 import { createUser } from '../../src/services/users.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { LAUNCH_OPTIONS } from '../support/browser.ts';
 
 const CLIENT_DIR = process.env['ONEMAP_CLIENT_DIR'] ?? fileURLToPath(new URL('../../../map-client/dist/', import.meta.url));
-const LAUNCH_OPTIONS = {
-  executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-  headless: true,
-  args: ['--disable-gpu', '--enable-unsafe-swiftshader', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-};
 /** 椒江 urban core at z15 with the pipe segments switched on (the public's URL is the same). */
 const QUERY = 'center=121.42000,28.66000&zoom=15.00&layers=pipe_segments,roads';
 const PASSWORD = 'Correct-Horse-9';

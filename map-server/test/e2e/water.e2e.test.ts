@@ -15,15 +15,11 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { LAUNCH_OPTIONS, openClientPage, countMapColour } from '../support/browser.ts';
 import { createPool } from '../../src/db.ts';
 import { createApiToken } from '../../src/services/auth-tokens.ts';
 
 const CLIENT_DIR = process.env['ONEMAP_CLIENT_DIR'] ?? fileURLToPath(new URL('../../../map-client/dist/', import.meta.url));
-const LAUNCH_OPTIONS = {
-  executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-  headless: true,
-  args: ['--disable-gpu', '--enable-unsafe-swiftshader', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-};
 const FROM = '2024-09-15 08:00+08';
 const TO = '2024-09-16 08:00+08';
 /** The over-warning state colour of the workspace (water-logic.ts STATE_COLOURS.over_warning). */
@@ -56,41 +52,11 @@ async function post(path: string, body: unknown) {
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
 
-async function openPage(query: string): Promise<Page> {
-  const context = await browser.newContext({ deviceScaleFactor: 1, viewport: { width: 1280, height: 800 } });
-  const page = await context.newPage();
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-  });
-  page.on('response', (r) => {
-    if (r.status() >= 400) problems.push(`HTTP ${r.status()} ${r.url()}`);
-  });
-  page.on('close', () => void context.close().catch(() => undefined));
-  await page.addInitScript(`sessionStorage.setItem('onemap.editToken', ${JSON.stringify(token)});`);
-  await page.goto(`${platform.baseUrl}/?${query}`);
-  await page.waitForFunction(() => (window as unknown as { __onemap?: { ready: boolean } }).__onemap?.ready === true, null, { timeout: 30_000 });
-  return page;
-}
+/** A page of the client with this suite's token, its problems recorded. */
+const openPage = (query: string): Promise<Page> => openClientPage(browser, platform.baseUrl, query, { problems, token });
 
-/** Pixels of the map (every layer canvas) within `tol` of `rgb`. */
-async function countColour(page: Page, rgb: readonly [number, number, number], tol = 6): Promise<number> {
-  return page.evaluate(
-    ({ rgb, tol }) => {
-      const map = document.querySelector('[data-testid=map]') as HTMLElement;
-      let n = 0;
-      for (const canvas of map.querySelectorAll<HTMLCanvasElement>('.ol-layer canvas, canvas.ol-layer')) {
-        if (!canvas.width || !canvas.height) continue;
-        const d = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data;
-        if (!d) continue;
-        for (let i = 0; i < d.length; i += 4)
-          if (d[i + 3]! > 250 && Math.abs(d[i]! - rgb[0]) <= tol && Math.abs(d[i + 1]! - rgb[1]) <= tol && Math.abs(d[i + 2]! - rgb[2]) <= tol) n++;
-      }
-      return n;
-    },
-    { rgb, tol },
-  );
-}
+/** Pixels of the map within `tol` of `rgb`. */
+const countColour = (page: Page, rgb: readonly [number, number, number], tol = 6): Promise<number> => countMapColour(page, rgb, tol);
 
 describe('水利 workspace in headless Chromium', () => {
   it('shows the alarms of a typhoon-day replay arrive live, acknowledges one, and charts the station at the time cursor', async () => {
