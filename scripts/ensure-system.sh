@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages onemap needs when they are missing (root only; otherwise it
-# says what to install). `--tests` adds what the test suite needs (Chromium, OWSLib).
+# says what to install). `--tests` adds what the test suite needs (Chromium, OWSLib, mosquitto).
 # PostgreSQL + PostGIS: the embedded cluster; GDAL: imports and third-party client tests;
 # fonts-wqy-microhei: Chinese text in the headless browser.
 set -euo pipefail
@@ -23,6 +23,8 @@ if [ "$want_tests" = 1 ]; then
   # pdftotext: the tests read the PDF reports back.
   command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
   /usr/bin/python3 -c 'import owslib' >/dev/null 2>&1 || missing+=(python3-owslib)
+  # mosquitto: the MQTT observation feed's tests start their own broker (water-mqtt.test.ts).
+  command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || missing+=(mosquitto)
 fi
 
 [ ${#missing[@]} -eq 0 ] && exit 0

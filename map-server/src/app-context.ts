@@ -5,6 +5,7 @@ import type { Pool } from './db.ts';
 import type { Plans } from './services/layer-plans.ts';
 import type { Metrics } from './services/metrics.ts';
 import type { SecurePlans } from './services/secure-plans.ts';
+import type { MqttBridge } from './services/water/mqtt-bridge.ts';
 
 /** Everything a route needs, passed in (house style §9): no module-level singletons. */
 export interface AppContext {
@@ -20,4 +21,6 @@ export interface AppContext {
    * use `viewOf(koa)` (middleware/security.ts), never `plans` directly, for anything a caller sees.
    */
   readonly secure: SecurePlans;
+  /** The MQTT observation feed; absent when MQTT_URL is unset. */
+  readonly mqtt?: MqttBridge | undefined;
 }

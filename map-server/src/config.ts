@@ -38,6 +38,25 @@ export interface Config {
   };
   /** Folder of the imagery COGs (scene items store paths relative to it). */
   readonly imageryDir: string;
+  /** The live observation feed over MQTT (services/water/mqtt-bridge.ts); absent = off (MQTT_URL unset). */
+  readonly mqtt: MqttConfig | undefined;
+}
+
+export interface MqttConfig {
+  /** Broker URL, may carry credentials: never log it, log `redactUrl(url)`. */
+  readonly url: string;
+  /** The broker as clients should reach it (STA serverSettings endpoints), without credentials. */
+  readonly publicUrl: string;
+  /** Put before every topic (e.g. `taizhou/`); empty by default. */
+  readonly topicPrefix: string;
+  /** MQTT 5 shared-subscription group: each message goes to one process of the group. */
+  readonly shareGroup: string;
+  /** Client id base; each process adds a random suffix (clean sessions, one per process). */
+  readonly clientId: string;
+  /** A batch is written once it holds this many observations … */
+  readonly batchMax: number;
+  /** … or this long after its first message arrived. */
+  readonly flushMs: number;
 }
 
 export class ConfigError extends Error {
@@ -74,7 +93,27 @@ const schema = z.object({
   TILE_CACHE_MAX_MB: z.coerce.number().int().min(1).max(65_536).default(512),
   TILE_CACHE_DIR: z.string().min(1).default('.data/tile-cache'),
   ONEMAP_IMAGERY_DIR: z.string().min(1).default('.data/imagery'),
+  MQTT_URL: z.string().regex(/^(mqtts?|wss?):\/\/[^/]+/, 'must be an mqtt://, mqtts://, ws:// or wss:// URL').optional(),
+  MQTT_PUBLIC_URL: z.string().regex(/^(mqtts?|wss?):\/\/[^/@]+(\/.*)?$/, 'must be an mqtt://, mqtts://, ws:// or wss:// URL without credentials').optional(),
+  MQTT_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[^+#$][^+#]*\/$/, 'must end with "/" and hold no wildcard (+, #) nor start with $')
+    .optional(),
+  MQTT_SHARE_GROUP: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -').default('onemap'),
+  MQTT_CLIENT_ID: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1-40 letters, digits, _ or -').optional(),
+  MQTT_BATCH_MAX: z.coerce.number().int().min(1).max(1_000_000).default(5000),
+  MQTT_FLUSH_MS: z.coerce.number().int().min(1).max(60_000).default(200),
 });
+
+/** The broker URL without credentials, path or query (what clients are told to connect to). */
+function publicMqttUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.protocol.startsWith('ws') ? u.pathname : ''}`;
+  } catch {
+    return '(unparseable URL)';
+  }
+}
 
 const KNOWN = new Set(Object.keys(schema.shape));
 
@@ -109,6 +148,18 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     importMaxFeatures: c.IMPORT_MAX_FEATURES,
     tileCache: Object.freeze({ kind: c.TILE_CACHE, maxBytes: c.TILE_CACHE_MAX_MB * 1024 * 1024, dir: c.TILE_CACHE_DIR }),
     imageryDir: c.ONEMAP_IMAGERY_DIR,
+    mqtt:
+      c.MQTT_URL === undefined
+        ? undefined
+        : Object.freeze({
+            url: c.MQTT_URL,
+            publicUrl: c.MQTT_PUBLIC_URL ?? publicMqttUrl(c.MQTT_URL),
+            topicPrefix: c.MQTT_TOPIC_PREFIX ?? '',
+            shareGroup: c.MQTT_SHARE_GROUP,
+            clientId: c.MQTT_CLIENT_ID ?? 'onemap',
+            batchMax: c.MQTT_BATCH_MAX,
+            flushMs: c.MQTT_FLUSH_MS,
+          }),
   });
 }
 

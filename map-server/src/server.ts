@@ -17,6 +17,8 @@ import { sanitizeAcceptEncoding } from './middleware/accept-encoding.ts';
 import { compilePlans } from './services/layer-plans.ts';
 import { compileSecurePlans } from './services/secure-plans.ts';
 import { listenForChanges } from './services/change-listener.ts';
+import { startMqttBridge, type MqttBridge } from './services/water/mqtt-bridge.ts';
+import { STA_PREFIX } from './routes/sta.ts';
 import { DiskTileStore, MemoryTileStore, TileCache, DEFAULT_MVT_OPTIONS } from '@onemap/tiles';
 
 export interface RunningServer {
@@ -43,6 +45,7 @@ export async function startServer(config: Config, logger: Logger = pino({ level:
     config.readYourWritesS,
   );
   const pool = router.pool;
+  let mqtt: MqttBridge | undefined;
   try {
     const plans = await compilePlans(pool, options.catalog ?? defaultCatalog);
     const { tileCache: tc } = config;
@@ -55,7 +58,9 @@ export async function startServer(config: Config, logger: Logger = pino({ level:
     const listener = tileCache ? listenForChanges(config.databaseUrl, plans, tileCache, logger, { replayDelayMs: config.databaseReadUrls.length ? Math.max(1000, config.readYourWritesS * 1000) : 0 }) : undefined;
     await listener?.ready;
     const secure = await compileSecurePlans(pool, plans, logger);
-    const ctx = { config, pool, plans, logger, tileCache, metrics: createMetrics(pool, tileCache), secure };
+    // Connects in the background: a broker that is away does not hold up (or fail) the start.
+    mqtt = config.mqtt ? startMqttBridge(primary, config.mqtt, `${config.publicBaseUrl}${STA_PREFIX}`, logger) : undefined;
+    const ctx = { config, pool, plans, logger, tileCache, metrics: createMetrics(pool, tileCache), secure, mqtt };
     const app = createApp(ctx);
     const koa = app.callback();
     const fast = fastTileHandler(ctx, logger);
@@ -94,11 +99,13 @@ export async function startServer(config: Config, logger: Logger = pino({ level:
             server.close(() => resolve());
             server.closeIdleConnections();
           });
+          await mqtt?.close();
           await listener?.close();
           await router.end();
         })()),
     };
   } catch (err) {
+    await mqtt?.close();
     await router.end();
     throw err;
   }

@@ -5,7 +5,7 @@ import type { AppContext } from '../app-context.ts';
 import { pickParams } from '../query-params.ts';
 import type { Metrics } from '../services/metrics.ts';
 
-export function opsRoutes({ pool }: AppContext, metrics: Metrics): Router {
+export function opsRoutes({ pool, mqtt }: AppContext, metrics: Metrics): Router {
   const router = new Router();
   const migrations = projectMigrations();
 
@@ -33,7 +33,9 @@ export function opsRoutes({ pool }: AppContext, metrics: Metrics): Router {
     }
     const ready = Object.values(checks).every((v) => v === 'ok');
     koa.status = ready ? 200 : 503;
-    koa.body = { status: ready ? 'ready' : 'not ready', checks };
+    // The MQTT feed is optional: a broker away is reported, not a reason to take this process
+    // out of the load balancer (HTTP ingest and every read still work; the bridge reconnects).
+    koa.body = { status: ready ? 'ready' : 'not ready', checks, ...(mqtt ? { mqtt: mqtt.status() } : {}) };
   });
 
   router.get('/metrics', async (koa) => {

@@ -13,6 +13,7 @@ import { validateRows } from '../services/water/ingest-parse.ts';
 import { BatchRejectedError, ingestBatch, loadIngestReference } from '../services/water/ingest-service.ts';
 import { createObservationRows, mergeProblems, observationLinks } from '../services/water/sta-create.ts';
 import { parsePath, StaService } from '../services/water/sta-query.ts';
+import { MQTT_CONFORMANCE, mqttServerSettings } from '../services/water/mqtt-bridge.ts';
 
 export const STA_PREFIX = '/sta/v1.1';
 
@@ -24,7 +25,11 @@ export function staRoutes({ pool, config }: AppContext): Router {
   const handle = async (koa: Context) => {
     const path = parsePath(koa.path.slice(STA_PREFIX.length));
     if (path === 'root') {
-      koa.body = service.serviceRoot();
+      const doc = service.serviceRoot() as { serverSettings: { conformance: string[] } };
+      // The MQTT extensions only while the bridge is configured, with the broker as endpoint.
+      koa.body = config.mqtt
+        ? { ...doc, serverSettings: { ...doc.serverSettings, conformance: [...doc.serverSettings.conformance, ...MQTT_CONFORMANCE], ...mqttServerSettings(config.mqtt) } }
+        : doc;
       return;
     }
     const nextLink = (skip: number) => {

@@ -1,0 +1,348 @@
+/**
+ * The live observation feed over MQTT on a real broker (Debian mosquitto, started per file on a
+ * free loopback port), the real server and PostGIS: STA Observations and bulk batches land with
+ * rollups, a re-send changes nothing, a bad message is reported on the error topic while the
+ * good ones around it are stored, a level above 警戒 raises an alarm pushed over SSE, written
+ * observations are published to STA subscribers, two processes of one share group take each
+ * message once, and a server whose broker is away starts, serves and connects once it appears.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect, type IPublishPacket, type MqttClient } from 'mqtt';
+import pg from 'pg';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.ts';
+import { startServer, type RunningServer } from '../src/server.ts';
+import { startTestPlatform, type TestPlatform } from './support/platform.ts';
+
+interface Broker {
+  readonly port: number;
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
+    });
+  });
+}
+
+/** Polls `check` until it returns a value (not undefined); fails naming `what` after `ms`. */
+async function until<T>(what: string, check: () => Promise<T | undefined> | T | undefined, ms = 30_000): Promise<T> {
+  const t0 = Date.now();
+  for (;;) {
+    const v = await check();
+    if (v !== undefined) return v;
+    if (Date.now() - t0 > ms) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A mosquitto of our own: loopback only, anonymous, no persistence; stopped by its pid. */
+async function startBroker(port?: number): Promise<Broker> {
+  const p = port ?? (await freePort());
+  const dir = mkdtempSync(join(tmpdir(), 'onemap-mosquitto-'));
+  writeFileSync(join(dir, 'mosquitto.conf'), `listener ${p} 127.0.0.1\nallow_anonymous true\npersistence false\n`);
+  // Debian puts it in /usr/sbin, which a non-root PATH may lack.
+  const child: ChildProcess = spawn(existsSync('/usr/sbin/mosquitto') ? '/usr/sbin/mosquitto' : 'mosquitto', ['-c', join(dir, 'mosquitto.conf')], { stdio: 'ignore' });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  await until('mosquitto to listen', () => new Promise<true | undefined>((r) => {
+    const s = createConnection(p, '127.0.0.1');
+    s.once('connect', () => (s.destroy(), r(true)));
+    s.once('error', () => r(undefined));
+  }), 10_000);
+  return {
+    port: p,
+    url: `mqtt://127.0.0.1:${p}`,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+interface Received {
+  readonly topic: string;
+  readonly json: Record<string, unknown>;
+  readonly packet: IPublishPacket;
+}
+
+/** A test client recording what arrives on its subscriptions. */
+async function client(url: string, topics: string[] = []): Promise<{ c: MqttClient; got: Received[] }> {
+  const c = connect(url, { protocolVersion: 5, reconnectPeriod: 0 });
+  await new Promise<void>((resolve, reject) => (c.once('connect', () => resolve()), c.once('error', reject)));
+  const got: Received[] = [];
+  c.on('message', (topic, payload, packet) => {
+    let json: Record<string, unknown>;
+    try {
+      json = JSON.parse(payload.toString());
+    } catch {
+      json = { raw: payload.toString() };
+    }
+    got.push({ topic, json, packet });
+  });
+  if (topics.length) await c.subscribeAsync(topics, { qos: 1 });
+  return { c, got };
+}
+
+const isUpdate = (m: Received) => m.packet.properties?.userProperties?.['onemap-origin'] === 'update';
+
+describe('MQTT configuration', () => {
+  it('is off without MQTT_URL, lists every bad MQTT setting, and never advertises credentials', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://x/y' }).mqtt).toBeUndefined();
+    const c = loadConfig({ DATABASE_URL: 'postgres://x/y', MQTT_URL: 'mqtt://feed:s3cret@broker.example:1883', MQTT_TOPIC_PREFIX: 'taizhou/' });
+    expect(c.mqtt).toMatchObject({ publicUrl: 'mqtt://broker.example:1883', topicPrefix: 'taizhou/', shareGroup: 'onemap', batchMax: 5000, flushMs: 200 });
+    let err: unknown;
+    try {
+      loadConfig({ DATABASE_URL: 'postgres://x/y', MQTT_URL: 'http://broker', MQTT_TOPIC_PREFIX: 'a/#/', MQTT_SHARE_GROUP: 'a/b', MQTT_FLUSH_MS: '0' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const problems = (err as ConfigError).problems.join('\n');
+    for (const key of ['MQTT_URL', 'MQTT_TOPIC_PREFIX', 'MQTT_SHARE_GROUP', 'MQTT_FLUSH_MS']) expect(problems).toContain(key);
+  });
+});
+
+describe('MQTT observation feed', () => {
+  let broker: Broker;
+  let platform: TestPlatform;
+  let db: pg.Client;
+  let pub: MqttClient;
+  let updates: Received[];
+  let errors: Received[];
+  let z: { id: number; stcd: string };
+  let drp: { id: number; stcd: string; intv_min: number };
+  const call = async (path: string, headers: Record<string, string> = {}) => {
+    const res = await fetch(`${platform.baseUrl}${path}`, { headers });
+    return { status: res.status, json: JSON.parse(await res.text()) };
+  };
+  const one = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => (await db.query(sql, params)).rows[0] as T;
+  const stored = async (ds: number, tm: string) => (await one<{ v: number | null }>('SELECT (SELECT value::float8 FROM hydro.obs WHERE datastream_id = $1 AND tm = $2) AS v', [ds, tm])).v;
+  const publish = (topic: string, body: unknown) => pub.publishAsync(topic, typeof body === 'string' ? body : JSON.stringify(body), { qos: 1 });
+
+  beforeAll(async () => {
+    broker = await startBroker();
+    platform = await startTestPlatform({ MQTT_URL: broker.url });
+    db = new pg.Client({ connectionString: platform.databaseUrl });
+    await db.connect();
+    z = await one(`SELECT d.id, d.stcd FROM hydro.datastream d JOIN hydro.st_stbprp_b s ON s.stcd = d.stcd WHERE d.element = 'Z' AND s.sttp = 'ZZ' AND d.stcd ~ '^[0-9]+$' ORDER BY d.id LIMIT 1`);
+    drp = await one(`SELECT id, stcd, intv_min FROM hydro.datastream WHERE element = 'DRP' AND stcd ~ '^[0-9]+$' ORDER BY id LIMIT 1`);
+    const sub = await client(broker.url, ['v1.1/+/Observations', 'onemap/observations/errors']);
+    updates = sub.got;
+    errors = sub.got;
+    pub = sub.c;
+    await until('the bridge to connect', async () => ((await call('/ready')).json['mqtt']?.state === 'connected' ? true : undefined));
+  }, 120_000);
+
+  afterAll(async () => {
+    await pub?.endAsync();
+    await db?.end();
+    await platform?.close();
+    await broker?.stop();
+  });
+
+  it('advertises the MQTT conformance classes with the broker as endpoint, and reports MQTT in /ready', async () => {
+    const root = await call('/sta/v1.1');
+    const settings = root.json['serverSettings'];
+    expect(settings.conformance).toEqual(
+      expect.arrayContaining([
+        'http://www.opengis.net/spec/iot_sensing/1.1/req/create-observations-via-mqtt/observations-creation',
+        'http://www.opengis.net/spec/iot_sensing/1.1/req/receive-updates-via-mqtt/receive-updates',
+      ]),
+    );
+    expect(settings['http://www.opengis.net/spec/iot_sensing/1.1/req/create-observations-via-mqtt/observations-creation']).toEqual({ endpoints: [broker.url] });
+    const ready = await call('/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.json['mqtt']).toMatchObject({ state: 'connected', broker: `${broker.url}` });
+  });
+
+  it('stores STA Observations and bulk batches (JSON and SL 323 CSV) with rollups, and publishes each written observation', async () => {
+    const sent = [
+      [`v1.1/Datastreams(${z.id})/Observations`, { phenomenonTime: '2023-03-01T10:00:00+08:00', result: 3.25 }],
+      ['v1.1/Observations', { Datastream: { '@iot.id': drp.id }, phenomenonTime: '2023-03-01T09:55:00+08:00/2023-03-01T10:00:00+08:00', result: 1.5 }],
+      ['onemap/observations', [{ stcd: z.stcd, element: 'Z', tm: '2023-03-01 10:05:00', value: 3.5 }]],
+      ['onemap/observations', `STCD,TM,DRP,INTV\n${drp.stcd},2023-03-01 10:05:00,2.5,0.05\n`],
+    ] as const;
+    const before = updates.filter(isUpdate).length;
+    for (const [topic, body] of sent) await publish(topic, body);
+    await until('four observations', async () => ((await one<{ n: number }>(`SELECT count(*)::int AS n FROM hydro.obs WHERE datastream_id = ANY($1) AND tm BETWEEN '2023-03-01 10:00+08' AND '2023-03-01 10:05+08'`, [[z.id, drp.id]])).n === 4 ? true : undefined));
+    expect(await stored(z.id, '2023-03-01T10:00:00+08:00')).toBe(3.25);
+    expect(await stored(z.id, '2023-03-01T10:05:00+08:00')).toBe(3.5);
+    expect(await stored(drp.id, '2023-03-01T10:05:00+08:00')).toBe(2.5);
+    const hourly = await one<{ zmax: number; zlast: number; drp: number }>(
+      `SELECT (SELECT max FROM hydro.obs_hourly WHERE datastream_id = $1 AND hour_end = '2023-03-01 11:00+08')::float8 AS zmax,
+              (SELECT last FROM hydro.obs_hourly WHERE datastream_id = $1 AND hour_end = '2023-03-01 11:00+08')::float8 AS zlast,
+              (SELECT sum(sum) FROM hydro.obs_hourly WHERE datastream_id = $2 AND hour_end BETWEEN '2023-03-01 10:00+08' AND '2023-03-01 11:00+08') AS drp`,
+      [z.id, drp.id],
+    );
+    expect(hourly).toEqual({ zmax: 3.5, zlast: 3.5, drp: 4 });
+
+    // receive-updates: every written observation as the STA entity, on its Datastream's topic.
+    const got = await until('four updates', () => (updates.filter(isUpdate).length - before >= 4 ? updates.filter(isUpdate).slice(before) : undefined));
+    expect(got).toHaveLength(4);
+    const zUpdate = got.find((m) => m.json['result'] === 3.25)!;
+    expect(zUpdate.topic).toBe(`v1.1/Datastreams(${z.id})/Observations`);
+    expect(zUpdate.json).toMatchObject({ '@iot.id': z.id * 1e10 + Date.parse('2023-03-01T02:00:00Z') / 1000, phenomenonTime: '2023-03-01T02:00:00Z', resultTime: null });
+    const drpUpdate = got.find((m) => m.json['result'] === 1.5)!;
+    expect(drpUpdate.topic).toBe(`v1.1/Datastreams(${drp.id})/Observations`);
+    expect(drpUpdate.json['phenomenonTime']).toBe('2023-03-01T01:55:00Z/2023-03-01T02:00:00Z');
+    // The published entity is the one the HTTP API serves.
+    const self = await fetch(String(drpUpdate.json['@iot.selfLink']));
+    expect(await self.json()).toEqual(drpUpdate.json);
+  });
+
+  it('changes nothing and publishes nothing when the same messages are sent again', async () => {
+    const snapshot = () =>
+      one(`SELECT (SELECT count(*) FROM hydro.obs)::int AS obs, (SELECT md5(string_agg(h::text, ',' ORDER BY datastream_id, hour_end)) FROM hydro.obs_hourly h WHERE datastream_id = ANY($1)) AS hourly,
+                  (SELECT count(*) FROM hydro.alarm_event)::int AS events`, [[z.id, drp.id]]);
+    const before = await snapshot();
+    const seen = updates.filter(isUpdate).length;
+    await publish(`v1.1/Datastreams(${z.id})/Observations`, { phenomenonTime: '2023-03-01T10:00:00+08:00', result: 3.25 });
+    await publish('onemap/observations', [{ stcd: z.stcd, element: 'Z', tm: '2023-03-01 10:05:00', value: 3.5 }]);
+    await publish('onemap/observations', `STCD,TM,DRP,INTV\n${drp.stcd},2023-03-01 10:05:00,2.5,0.05\n`);
+    // A new observation after them: once it is in, the re-sends before it have been handled.
+    await publish(`v1.1/Datastreams(${z.id})/Observations`, { phenomenonTime: '2023-03-01T10:10:00+08:00', result: 3.625 });
+    await until('the marker observation', async () => ((await stored(z.id, '2023-03-01T10:10:00+08:00')) !== null ? true : undefined));
+    await until('the marker update', () => (updates.filter(isUpdate).slice(seen).some((m) => m.json['result'] === 3.625) ? true : undefined));
+    const after = await snapshot();
+    expect(after['obs']).toBe((before['obs'] as number) + 1);
+    expect(after['events']).toBe(before['events']);
+    expect(updates.filter(isUpdate).slice(seen).map((m) => m.json['result'])).toEqual([3.625]);
+  });
+
+  it('reports a bad message on the error topic and still stores the good messages around it', async () => {
+    const seen = errors.filter((m) => m.topic === 'onemap/observations/errors').length;
+    await publish(`v1.1/Datastreams(${z.id})/Observations`, { phenomenonTime: '2023-03-01T10:15:00+08:00', result: 3.7 });
+    await publish(`v1.1/Datastreams(${z.id})/Observations`, '{"phenomenonTime": ');
+    await publish(`v1.1/Datastreams(${z.id})/Observations`, { phenomenonTime: '2023-03-01T10:20:00+08:00', result: 'high' });
+    await publish('v1.1/Datastreams(999999)/Observations', { phenomenonTime: '2023-03-01T10:20:00+08:00', result: 1 });
+    await publish('onemap/observations', [{ stcd: z.stcd, element: 'Z', tm: '2023-03-01 10:25:00', value: 3.9 }, { stcd: '99999999', element: 'Z', tm: '2023-03-01 10:25:00', value: 1 }]);
+    await publish('onemap/observations', [{ stcd: z.stcd, element: 'Z', tm: '2023-03-01 10:30:00', value: 3.8 }]);
+    const reports = await until('four error reports', () => {
+      const r = errors.filter((m) => m.topic === 'onemap/observations/errors').slice(seen);
+      return r.length >= 4 ? r.map((m) => m.json) : undefined;
+    });
+    expect(reports).toHaveLength(4);
+    expect(reports[0]).toMatchObject({ topic: `v1.1/Datastreams(${z.id})/Observations`, code: 'MessageRejected', errors: [{ field: '(payload)' }] });
+    expect(String(reports[0]!['message'])).toContain('not JSON');
+    expect(reports[1]).toMatchObject({ topic: `v1.1/Datastreams(${z.id})/Observations`, errors: [{ field: 'result' }] });
+    expect(String(reports[1]!['payload'])).toContain('high');
+    expect(reports[2]).toMatchObject({ topic: 'v1.1/Datastreams(999999)/Observations', errors: [{ field: 'Datastream', message: 'unknown Datastream(999999)' }] });
+    expect(reports[3]).toMatchObject({ topic: 'onemap/observations', errorCount: 1, errors: [{ row: 2, field: 'stcd' }] });
+    await until('the good messages', async () => ((await stored(z.id, '2023-03-01T10:30:00+08:00')) !== null ? true : undefined));
+    expect(await stored(z.id, '2023-03-01T10:15:00+08:00')).toBeCloseTo(3.7, 5);
+    expect(await stored(z.id, '2023-03-01T10:30:00+08:00')).toBeCloseTo(3.8, 5);
+    // A rejected message is rejected whole, as over HTTP: its good row is not stored.
+    expect(await stored(z.id, '2023-03-01T10:25:00+08:00')).toBeNull();
+    expect(await stored(z.id, '2023-03-01T10:20:00+08:00')).toBeNull();
+    expect((await call('/ready')).json['mqtt']['rejected']).toBeGreaterThanOrEqual(4);
+  });
+
+  it('raises an alarm for a level above 警戒 published over MQTT and pushes it to SSE clients', async () => {
+    const st = await one<{ id: number; stcd: string; wrz: number; latest: Date }>(
+      `SELECT d.id, d.stcd, r.wrz::float8 AS wrz, (SELECT max(tm) FROM hydro.obs WHERE datastream_id = d.id) AS latest
+         FROM hydro.datastream d JOIN hydro.st_rvfcch_b r ON r.stcd = d.stcd JOIN hydro.st_stbprp_b s ON s.stcd = d.stcd
+        WHERE d.element = 'Z' AND s.sttp = 'ZZ' AND r.wrz IS NOT NULL AND d.stcd ~ '^[0-9]+$' ORDER BY d.id LIMIT 1`,
+    );
+    await db.query('DELETE FROM hydro.alarm WHERE stcd = $1', [st.stcd]);
+    const controller = new AbortController();
+    const res = await fetch(`${platform.baseUrl}/water/alarms/stream`, { signal: controller.signal });
+    const reader = res.body!.getReader();
+    let text = '';
+    const reading = (async () => {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        text += new TextDecoder().decode(value);
+      }
+    })().catch(() => undefined);
+    await until('the SSE stream to open', () => (text.includes('retry:') ? true : undefined));
+    let event;
+    try {
+      const at = new Date(new Date(st.latest).getTime() + 60_000).toISOString();
+      await publish(`v1.1/Datastreams(${st.id})/Observations`, { phenomenonTime: at, result: st.wrz + 0.5 });
+      event = await until('the raised alarm on SSE', () => {
+        const events = text.split('\n\n').filter((b) => b.includes('event: raised')).map((b) => JSON.parse(b.slice(b.indexOf('data: ') + 6)) as { alarm: { stcd: string; kind: string; value: number } });
+        return events.find((e) => e.alarm.stcd === st.stcd && e.alarm.kind === 'over_warning');
+      });
+    } finally {
+      controller.abort();
+      await reading;
+    }
+    expect(event.alarm).toMatchObject({ stcd: st.stcd, kind: 'over_warning', state: 'raised' });
+    expect(event.alarm.value).toBeCloseTo(st.wrz + 0.5, 3);
+    const list = await call('/water/alarms');
+    expect(list.json['alarms'].some((a: { stcd: string; kind: string }) => a.stcd === st.stcd && a.kind === 'over_warning')).toBe(true);
+  });
+
+  it('lets two processes of one share group take each message once', async () => {
+    const second: RunningServer = await startServer(loadConfig({ DATABASE_URL: platform.databaseUrl, PORT: '0', LOG_LEVEL: 'silent', TILE_CACHE: 'off', MQTT_URL: broker.url }), pino({ level: 'silent' }));
+    try {
+      const ready = async (base: string) => (await (await fetch(`${base}/ready`)).json()) as { mqtt: { state: string; messages: number } };
+      await until('the second bridge', async () => ((await ready(second.url)).mqtt.state === 'connected' ? true : undefined));
+      // A shared subscription is live once the broker has handed the group both members; the
+      // first messages may all go to one of them, so the count is what is checked, not the split.
+      const a0 = (await ready(platform.baseUrl)).mqtt.messages;
+      const b0 = (await ready(second.url)).mqtt.messages;
+      const n = 40;
+      for (let i = 0; i < n; i++) await publish(`v1.1/Datastreams(${z.id})/Observations`, { phenomenonTime: new Date(Date.parse('2023-03-02T00:00:00Z') + i * 300_000).toISOString(), result: 2 + i / 100 });
+      await until('all 40 observations', async () => ((await one<{ n: number }>(`SELECT count(*)::int AS n FROM hydro.obs WHERE datastream_id = $1 AND tm >= '2023-03-02 00:00Z' AND tm < '2023-03-03 00:00Z'`, [z.id])).n === n ? true : undefined));
+      const taken = await until('both bridges to count every message', async () => {
+        const a = (await ready(platform.baseUrl)).mqtt.messages - a0;
+        const b = (await ready(second.url)).mqtt.messages - b0;
+        return a + b >= n ? { a, b } : undefined;
+      });
+      expect(taken.a + taken.b).toBe(n);
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+describe('MQTT broker away at start', () => {
+  it('starts and serves HTTP without the broker, says so in /ready, and connects and ingests once the broker appears', async () => {
+    const port = await freePort();
+    const platform = await startTestPlatform({ MQTT_URL: `mqtt://127.0.0.1:${port}` });
+    let broker: Broker | undefined;
+    let pub: MqttClient | undefined;
+    const db = new pg.Client({ connectionString: platform.databaseUrl });
+    await db.connect();
+    try {
+      expect((await fetch(`${platform.baseUrl}/health`)).status).toBe(200);
+      const ready = await fetch(`${platform.baseUrl}/ready`);
+      const body = (await ready.json()) as { status: string; mqtt: { state: string; lastError?: string } };
+      // The feed is optional: its broker being away is reported, not a reason for 503.
+      expect({ status: ready.status, body }).toMatchObject({ status: 200, body: { status: 'ready', checks: { database: 'ok' } } });
+      expect(['connecting', 'reconnecting']).toContain(body.mqtt.state);
+      expect(body.mqtt.lastError).toContain('ECONNREFUSED');
+      expect((await fetch(`${platform.baseUrl}/water/alarms`)).status).toBe(200);
+
+      broker = await startBroker(port);
+      await until('the bridge to connect', async () => ((await (await fetch(`${platform.baseUrl}/ready`)).json()) as { mqtt: { state: string } }).mqtt.state === 'connected' ? true : undefined);
+      const ds = (await db.query(`SELECT id FROM hydro.datastream WHERE element = 'Z' AND stcd ~ '^[0-9]+$' ORDER BY id LIMIT 1`)).rows[0] as { id: number };
+      pub = (await client(broker.url)).c;
+      await pub.publishAsync(`v1.1/Datastreams(${ds.id})/Observations`, JSON.stringify({ phenomenonTime: '2023-04-01T08:00:00+08:00', result: 2.5 }), { qos: 1 });
+      const v = await until('the observation', async () => {
+        const r = await db.query(`SELECT value::float8 AS v FROM hydro.obs WHERE datastream_id = $1 AND tm = '2023-04-01 08:00+08'`, [ds.id]);
+        return r.rows[0]?.v as number | undefined;
+      });
+      expect(v).toBe(2.5);
+    } finally {
+      await pub?.endAsync();
+      await db.end();
+      await platform.close();
+      await broker?.stop();
+    }
+  }, 120_000);
+});
