@@ -26,8 +26,13 @@ describe('audienceOf', () => {
     }
   });
 
-  it('makes the pipe layers internal and owned by the pipeline department', () => {
-    for (const id of ['pipe_segments', 'pipe_points']) expect(spec(id)).toMatchObject({ classification: 'internal', owner: { code: 'tz-zj' } });
+  it('owns the pipe layers by the pipeline department: points internal, segments public only through their rules (0088)', () => {
+    expect(spec('pipe_points')).toMatchObject({ classification: 'internal', owner: { code: 'tz-zj' } });
+    expect(spec('pipe_segments')).toMatchObject({ classification: 'public', owner: { code: 'tz-zj' } });
+    expect(audienceOf(ANONYMOUS, spec('pipe_points'))).toBe('none');
+    expect(audienceOf(ANONYMOUS, spec('pipe_segments'))).toBe('public');
+    expect(audienceOf(staff('tz-sl'), spec('pipe_segments'))).toBe('staff');
+    expect(audienceOf(staff('tz-zj'), spec('pipe_segments'))).toBe('full');
   });
 });
 

@@ -2,12 +2,19 @@
  * Issue 10 items 1–4 on the real platform: classification on every surface (a public caller
  * gets nothing of an internal layer, not even after a privileged caller warmed the tile cache),
  * department ownership, desensitisation by rule, login/logout/disabled users, and the audit log.
- * pipe_segments / pipe_points are internal and owned by 住建局 (tz-zj); the rules of migration
- * 0081 drop depth, pressure and owner and generalise geometry for other departments' staff.
+ * pipe_points is internal and owned by 住建局 (tz-zj): the example of an internal layer here.
+ * pipe_segments (also 住建局) is public only through its desensitisation rules (migration 0088,
+ * security-pipes.test.ts); the rules of migration 0081 drop depth, pressure and owner and
+ * generalise geometry for other departments' staff.
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { catalog } from '@onemap/geodata/catalog';
 import { createPool, type Pool } from '../src/db.ts';
+import { loadRules } from '../src/services/access-policy.ts';
+import { compilePlans } from '../src/services/layer-plans.ts';
+import { ANONYMOUS } from '../src/services/principal.ts';
+import { buildSecurePlans } from '../src/services/secure-plans.ts';
 import { createApiToken } from '../src/services/auth-tokens.ts';
 import { createUser, disableUser } from '../src/services/users.ts';
 import { startTestPlatform, type TestPlatform } from './support/platform.ts';
@@ -22,6 +29,8 @@ let waterStaffToken: string; // 水利局 staff: another department
 let editorToken: string; // 住建局 editor, API token
 let tile15: { z: number; x: number; y: number };
 let segmentId: number;
+let tile16: { z: number; x: number; y: number }; // holds an internal pipe point
+let pointId: number;
 
 async function login(username: string, password = PASSWORD) {
   const r = await fetch(`${platform.baseUrl}/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password }) });
@@ -64,6 +73,11 @@ beforeAll(async () => {
   );
   segmentId = rows[0]!.id;
   tile15 = lonLatToTile(rows[0]!.lon, rows[0]!.lat, 15);
+  const points = await db.query<{ id: number; lon: number; lat: number }>(
+    `SELECT id, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM pipe.points WHERE owner_unit IS NOT NULL AND depth IS NOT NULL ORDER BY id LIMIT 1`,
+  );
+  pointId = points.rows[0]!.id;
+  tile16 = lonLatToTile(points.rows[0]!.lon, points.rows[0]!.lat, 16);
 });
 afterAll(async () => {
   await pool?.end();
@@ -71,10 +85,10 @@ afterAll(async () => {
   await platform?.close();
 });
 
-describe('classification: the public gets nothing of an internal layer', () => {
+describe('classification: the public gets nothing of an internal layer (pipe_points)', () => {
   it('warms the tile cache as the owner department first, then finds public tile requests empty-handed on every tile surface', async () => {
-    const { z, x, y } = tile15;
-    const path = `/tiles/pipe_segments/${z}/${x}/${y}.mvt`;
+    const { z, x, y } = tile16;
+    const path = `/tiles/pipe_points/${z}/${x}/${y}.mvt`;
     const warm = await get(path, adminToken, { 'Accept-Encoding': 'gzip' });
     expect(warm.status).toBe(200);
     const fullBytes = Buffer.from(await warm.arrayBuffer());
@@ -94,19 +108,20 @@ describe('classification: the public gets nothing of an internal layer', () => {
       [`${path}?datetime=2024-01-01T00:00:00Z`, {}],
     ] as const) {
       const r = await get(p, undefined, headers);
-      expect(await problemShape(r, 'pipe_segments')).toEqual(missing);
+      expect(await problemShape(r, 'pipe_points')).toEqual(missing);
     }
-    const composite = await get(`/tiles/roads,pipe_segments/${z}/${x}/${y}.mvt`);
+    const composite = await get(`/tiles/roads,pipe_points/${z}/${x}/${y}.mvt`);
     expect(composite.status).toBe(404);
-    expect(await composite.text()).not.toMatch(/owner_unit|start_depth/);
-    expect((await get('/tiles/pipe_segments.json')).status).toBe(404);
+    expect(await composite.text()).not.toMatch(/owner_unit|depth/);
+    expect((await get('/tiles/pipe_points.json')).status).toBe(404);
     // OGC API Tiles: dataset tiles leave the layer out; collection tiles do not exist.
-    const dataset = await get(`/tiles/WebMercatorQuad/${z}/${y}/${x}`);
-    expect(Buffer.from(await dataset.arrayBuffer()).includes('pipe_segments')).toBe(false);
-    expect((await get(`/collections/pipe_segments/tiles/WebMercatorQuad/${z}/${y}/${x}`)).status).toBe(404);
-    expect((await get('/collections/pipe_segments/tiles')).status).toBe(404);
-    expect(await (await get('/tiles')).text()).not.toContain('pipe_');
-    const cgcs = await get('/collections/pipe_segments/tiles/CGCS2000Quad/14/3000/13000');
+    const dataset = Buffer.from(await (await get(`/tiles/WebMercatorQuad/${z}/${y}/${x}`)).arrayBuffer());
+    expect(dataset.includes('pipe_points')).toBe(false);
+    expect(dataset.includes('owner_unit')).toBe(false);
+    expect((await get(`/collections/pipe_points/tiles/WebMercatorQuad/${z}/${y}/${x}`)).status).toBe(404);
+    expect((await get('/collections/pipe_points/tiles')).status).toBe(404);
+    expect(await (await get('/tiles')).text()).not.toContain('pipe_points');
+    const cgcs = await get('/collections/pipe_points/tiles/CGCS2000Quad/14/3000/13000');
     expect(cgcs.status).toBe(404);
     // The privileged tile is still served to its owner afterwards (cache untouched by the refusals).
     expect(Buffer.from(await (await get(path, adminToken, { 'Accept-Encoding': 'gzip' })).arrayBuffer()).equals(fullBytes)).toBe(true);
@@ -115,26 +130,31 @@ describe('classification: the public gets nothing of an internal layer', () => {
   it('leaves the layer out of the catalogue, the collections, the OpenAPI document and the dataset', async () => {
     for (const p of ['/catalog', '/collections', '/api', '/tiles']) {
       const text = await (await get(p)).text();
-      expect(text, p).not.toContain('pipe_segments');
       expect(text, p).not.toContain('pipe_points');
     }
+    expect(await (await get('/catalog', pipeStaffToken)).text()).toContain('pipe_points');
+    // A theme group whose layers are all hidden is hidden too: the pipes group with both
+    // layers internal (as they were before migration 0088).
+    const internalPipes = { ...catalog, layers: catalog.layers.map((l) => (l.group === 'pipes' ? { ...l, classification: 'internal' as const } : l)) };
+    const view = buildSecurePlans(await compilePlans(pool, internalPipes), await loadRules(pool)).viewFor(ANONYMOUS);
+    expect(view.catalog.groups.map((g) => g.id)).not.toContain('pipes');
+    expect(view.catalog.groups.map((g) => g.id)).toContain('base');
     const groups = ((await (await get('/catalog')).json()) as { groups: { id: string }[] }).groups.map((g) => g.id);
-    expect(groups).not.toContain('pipes');
-    expect(await (await get('/catalog', pipeStaffToken)).text()).toContain('pipe_segments');
+    expect(groups).toContain('pipes'); // pipe_segments, generalised
   });
 
   it('answers features, queryables, export and history exactly as for a missing layer, and analyses with 401', async () => {
     const pairs: [string, string][] = [
-      ['/collections/pipe_segments', '/collections/no_such_layer'],
-      ['/collections/pipe_segments/items?limit=1', '/collections/no_such_layer/items?limit=1'],
-      [`/collections/pipe_segments/items/${segmentId}`, `/collections/no_such_layer/items/${segmentId}`],
-      ['/collections/pipe_segments/queryables', '/collections/no_such_layer/queryables'],
-      ['/collections/pipe_segments/export?f=csv', '/collections/no_such_layer/export?f=csv'],
-      [`/collections/pipe_segments/items/${segmentId}/history`, `/collections/no_such_layer/items/${segmentId}/history`],
-      ['/changes/pipe_segments?from=2019&to=2023', '/changes/no_such_layer?from=2019&to=2023'],
+      ['/collections/pipe_points', '/collections/no_such_layer'],
+      ['/collections/pipe_points/items?limit=1', '/collections/no_such_layer/items?limit=1'],
+      [`/collections/pipe_points/items/${pointId}`, `/collections/no_such_layer/items/${pointId}`],
+      ['/collections/pipe_points/queryables', '/collections/no_such_layer/queryables'],
+      ['/collections/pipe_points/export?f=csv', '/collections/no_such_layer/export?f=csv'],
+      [`/collections/pipe_points/items/${pointId}/history`, `/collections/no_such_layer/items/${pointId}/history`],
+      ['/changes/pipe_points?from=2019&to=2023', '/changes/no_such_layer?from=2019&to=2023'],
     ];
     for (const [hidden, missing] of pairs) {
-      const a = await problemShape(await get(hidden), 'pipe_segments');
+      const a = await problemShape(await get(hidden), 'pipe_points');
       const b = await problemShape(await get(missing), 'no_such_layer');
       expect(a, hidden).toEqual(b);
     }
@@ -181,8 +201,10 @@ describe('department ownership and desensitisation', () => {
     expect((await get('/collections/pipe_segments/items?limit=1&crs=http://www.opengis.net/def/crs/EPSG/0/4549', waterStaffToken)).status).toBe(400);
     const q = await (await get('/collections/pipe_segments/queryables', waterStaffToken)).text();
     expect(q).not.toMatch(/owner_unit|start_depth/);
-    // Tiles: the cache holds the owner's tile for the same z/x/y (warmed above): not handed out.
+    // Tiles: the cache holds the owner's tile for the same z/x/y (warmed here): not handed out.
     const { z, x, y } = tile15;
+    const owners = Buffer.from(await (await get(`/tiles/pipe_segments/${z}/${x}/${y}.mvt`, pipeStaffToken)).arrayBuffer());
+    expect(owners.includes('owner_unit')).toBe(true);
     const t = await get(`/tiles/pipe_segments/${z}/${x}/${y}.mvt`, waterStaffToken);
     expect(t.status).toBe(200);
     const bytes = Buffer.from(await t.arrayBuffer());
@@ -221,7 +243,10 @@ describe('department ownership and desensitisation', () => {
     const pipes = (await (await get('/collections/pipe_segments/items?limit=50', waterStaffToken)).json()) as { features: { properties: { diameter_mm: number | null } }[] };
     const diameters = pipes.features.map((f) => f.properties.diameter_mm).filter((d): d is number => d !== null);
     expect(diameters.length).toBeGreaterThan(0);
-    for (const d of diameters) expect(d % 100).toBe(0);
+    for (const d of diameters) {
+      expect(typeof d).toBe('number'); // a rounded integer stays an integer
+      expect(d % 100).toBe(0);
+    }
   });
 
   it('lets an editor write only its own department’s layers', async () => {

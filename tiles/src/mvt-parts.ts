@@ -22,10 +22,12 @@ export function mvtColumns(layer: LayerSpec, idIsInteger: boolean): { select: st
 /**
  * Below full detail: snap to the MVT grid first (so simplification works on what will be
  * drawn), then simplify by a pixel tolerance. ST_AsMVTGeom repairs what simplification breaks.
+ * With `snapPx` (a desensitised view) the grid is that many pixels instead: coarse positions.
  * `px(n)` is the SQL size of n pixels at zoom `$1`, `grid` that of one MVT unit.
  */
 export function generalisedGeometry(g: Generalization | undefined, rawGeom: string, grid: string, px: (n: number) => string): string {
-  return g?.simplifyPx ? `CASE WHEN $1::int < ${g.fullDetailZoom} THEN ST_Simplify(ST_SnapToGrid(${rawGeom}, ${grid}), ${px(g.simplifyPx)}) ELSE ${rawGeom} END` : rawGeom;
+  const snap = g?.snapPx ? px(g.snapPx) : grid;
+  return g?.simplifyPx ? `CASE WHEN $1::int < ${g.fullDetailZoom} THEN ST_Simplify(ST_SnapToGrid(${rawGeom}, ${snap}), ${px(g.simplifyPx)}) ELSE ${rawGeom} END` : rawGeom;
 }
 
 /** WHERE conjuncts of the generalisation: pixel-area threshold and thinning by property value. */

@@ -113,6 +113,11 @@ export interface Generalization {
   /** Below fullDetailZoom, geometry is simplified with this tolerance (after snapping to the grid). */
   readonly simplifyPx?: number;
   /**
+   * Below fullDetailZoom, vertices are snapped to a grid of this many pixels instead of the MVT
+   * grid: positions no finer than that (desensitisation, access-policy.ts; not for catalogues).
+   */
+  readonly snapPx?: number;
+  /**
    * Thinning by a property: a feature is drawn from the zoom listed for its value on (e.g. road
    * class, place-name rank). Values not listed are drawn at every zoom of the layer.
    */

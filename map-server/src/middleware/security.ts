@@ -30,13 +30,19 @@ export function viewOf(koa: Context): Plans {
   return view;
 }
 
-/** Records that this request served these layers (non-public ones are audited). */
+/**
+ * Records that this request served these layers (non-public ones are audited). A public layer
+ * that the public sees only desensitised (pipe_segments, user_points) is non-public data for a
+ * caller who sees more of it: audited as internal.
+ */
 export function noteAccess(koa: Context, specs: Iterable<Pick<LayerSpec, 'id' | 'classification'>>): void {
   let set = koa.state['auditLayers'] as Map<string, LayerSpec['classification']> | undefined;
+  const finer = koa.state['finerThanPublic'] as ReadonlySet<string> | undefined;
   for (const s of specs) {
-    if (s.classification === 'public') continue;
+    const level = s.classification !== 'public' ? s.classification : finer?.has(s.id) ? 'internal' : undefined;
+    if (!level) continue;
     if (!set) koa.state['auditLayers'] = set = new Map();
-    set.set(s.id, s.classification);
+    set.set(s.id, level);
   }
 }
 
@@ -47,6 +53,8 @@ export function auditAs(koa: Context, action: AuditAction, detail?: Record<strin
 }
 
 export function security(pool: Pool, secure: SecurePlans, logger: Logger): Middleware {
+  // Layers with public desensitisation rules: anyone else reading them sees more than the public.
+  const desensitisedForPublic: ReadonlySet<string> = new Set(secure.rules.filter((r) => r.audience === 'public').map((r) => r.layerId));
   return async (koa, next) => {
     const header = koa.get('Authorization');
     let principal = ANONYMOUS;
@@ -58,6 +66,7 @@ export function security(pool: Pool, secure: SecurePlans, logger: Logger): Middl
     }
     koa.state['principal'] = principal;
     koa.state['plans'] = secure.viewFor(principal);
+    if (principal.role !== 'public') koa.state['finerThanPublic'] = desensitisedForPublic;
     let status = 500;
     try {
       await next();

@@ -1,9 +1,11 @@
 /**
  * Pipeline analyses (issue #8): 爆管/关阀分析 and 上下游追踪/连通性. Parse → call → respond.
- * The pipe layers are internal (内部): anonymous callers get 401 and nothing else; signed-in
- * callers who may not see `pipe_segments` get the 404 of an unknown path; the owner department and administrators see
- * every attribute, other signed-in staff the desensitised result (no depth, elevation,
- * pressure or owner).
+ * The public sees pipe segments only as generalised lines in tiles and features (migration
+ * 0088); the analyses read depths, valves and the network's topology, so anonymous callers get
+ * 401 and nothing else, whatever they ask. Signed-in callers who may not see `pipe_segments`
+ * get the 404 of an unknown path; the owner department and administrators see every
+ * attribute, other signed-in staff the desensitised result (no depth, elevation, pressure or
+ * owner).
  */
 import Router from '@koa/router';
 import type { Context } from 'koa';
@@ -133,12 +135,14 @@ function parseNumber(value: unknown, name: string, min: number, max: number, fal
 
 export function pipeRoutes({ pool, secure, plans }: AppContext): Router {
   const router = new Router({ prefix: '/pipes' });
-  const segments = plans.layers.get('pipe_segments')?.spec;
+  // Analyses read segments and points (valves, depths): audited as reads of both.
+  const read = ['pipe_segments', 'pipe_points'].flatMap((id) => plans.layers.get(id)?.spec ?? []);
   router.use(async (koa, next) => {
     const principal = principalOf(koa);
-    if (principal.role === 'public') throw new AuthError(401, '管线分析需要登录 / pipeline analyses need a signed-in user or an API token');
+    if (principal.role === 'public')
+      throw new AuthError(401, '管线分析需要登录, 公众仅可查看概化管线图 / pipeline analyses need a signed-in user or an API token; the public sees generalised pipe lines only');
     if (secure.audience(principal, 'pipe_segments') === 'none') throw new NotFoundError('NotFound', `no resource at ${koa.path}`);
-    if (segments) noteAccess(koa, [segments]);
+    noteAccess(koa, read);
     await next();
   });
   /** Full attributes for the owner department and administrators; desensitised otherwise. */

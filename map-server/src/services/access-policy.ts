@@ -33,6 +33,8 @@ export interface DesensitisationRule {
   readonly keepEnd?: number | null;
   /** round: numbers become multiples of step. */
   readonly step?: number | null;
+  /** generalise: tile vertices snapped to a grid of this many pixels (migration 0088). */
+  readonly snapPx?: number | null;
 }
 
 /** How a column's values are coarsened in the audience's view (computed by a SQL view). */
@@ -100,7 +102,8 @@ export function desensitise(spec: LayerSpec, audience: Audience, rules: readonly
     const maxZoom = Math.max(spec.zoom.min, Math.min(spec.zoom.max, generalise.maxZoom!));
     // No overview table (it holds the full state): simplification at every zoom up to maxZoom.
     const { overview: _o, ...g } = out.generalization ?? { fullDetailZoom: 0 };
-    out = { ...out, zoom: { min: spec.zoom.min, max: maxZoom }, generalization: { ...g, fullDetailZoom: maxZoom + 1, simplifyPx: generalise.tolerancePx! } };
+    const snap = generalise.snapPx ? { snapPx: generalise.snapPx } : {};
+    out = { ...out, zoom: { min: spec.zoom.min, max: maxZoom }, generalization: { ...g, fullDetailZoom: maxZoom + 1, simplifyPx: generalise.tolerancePx!, ...snap } };
   }
   // The overview table holds raw values of its own: a coarsened layer is drawn without it.
   if (columns.size && out.generalization?.overview) {
@@ -122,7 +125,8 @@ export async function loadRules(pool: { query: <R extends object>(text: string) 
     keep_start: number | null;
     keep_end: number | null;
     step: string | null;
-  }>(`SELECT layer_id, audience, action, property, max_zoom, tolerance_px, decimals, keep_start, keep_end, step FROM auth.desensitisation_rules ORDER BY id`);
+    snap_px: string | null;
+  }>(`SELECT layer_id, audience, action, property, max_zoom, tolerance_px, decimals, keep_start, keep_end, step, snap_px FROM auth.desensitisation_rules ORDER BY id`);
   return rows.map((r) => ({
     layerId: r.layer_id,
     audience: r.audience,
@@ -134,5 +138,6 @@ export async function loadRules(pool: { query: <R extends object>(text: string) 
     keepStart: r.keep_start,
     keepEnd: r.keep_end,
     step: r.step === null ? null : Number(r.step),
+    snapPx: r.snap_px === null ? null : Number(r.snap_px),
   }));
 }

@@ -106,11 +106,20 @@ export function coarseSql(column: string, c: ColumnCoarsening): string {
   return `CASE WHEN ${col} IS NULL THEN NULL WHEN char_length(${col}) <= ${a + b} THEN repeat('*', char_length(${col})) ELSE left(${col}, ${a}) || '***'${b ? ` || right(${col}, ${b})` : ''} END`;
 }
 
-/** The view's definition: every column of the table, the coarsened ones replaced. */
-export function coarseViewSql(v: CoarseView, tableColumns: readonly string[]): string {
+/** Column types a rounded value is cast back to (round() gives numeric, which tiles would carry as text). */
+const ROUND_CAST = new Set(['int2', 'int4', 'int8', 'float4', 'float8']);
+
+/**
+ * The view's definition: every column of the table, the coarsened ones replaced. `udtNames`
+ * (column → udt_name) keeps a rounded integer column an integer.
+ */
+export function coarseViewSql(v: CoarseView, tableColumns: readonly string[], udtNames: ReadonlyMap<string, string> = new Map()): string {
   const select = tableColumns.map((c) => {
     const coarse = v.columns.get(c);
-    return coarse ? `${coarseSql(c, coarse)} AS ${quoteIdent(c)}` : `t.${quoteIdent(c)}`;
+    if (!coarse) return `t.${quoteIdent(c)}`;
+    const udt = udtNames.get(c);
+    const sql = coarse.kind === 'round' && udt && ROUND_CAST.has(udt) ? `(${coarseSql(c, coarse)})::${udt}` : coarseSql(c, coarse);
+    return `${sql} AS ${quoteIdent(c)}`;
   });
   return `CREATE VIEW ${quoteQualified(v.view.schema, v.view.name)} AS SELECT ${select.join(', ')} FROM ${quoteQualified(v.base.schema, v.base.name)} AS t`;
 }
@@ -127,9 +136,9 @@ export async function compileSecurePlans(pool: Pool, plans: Plans, logger?: { wa
       await client.query('BEGIN');
       await client.query(`SELECT pg_advisory_xact_lock(hashtext('onemap.secure-views'))`);
       for (const v of secure.views) {
-        const columns = live.filter((c) => c.schema === v.base.schema && c.table === v.base.name).map((c) => c.column);
+        const table = live.filter((c) => c.schema === v.base.schema && c.table === v.base.name);
         await client.query(`DROP VIEW IF EXISTS ${quoteQualified(v.view.schema, v.view.name)}`);
-        await client.query(coarseViewSql(v, columns));
+        await client.query(coarseViewSql(v, table.map((c) => c.column), new Map(table.map((c) => [c.column, c.udtName]))));
       }
       await client.query('COMMIT');
     } catch (err) {

@@ -21,9 +21,12 @@ const CATEGORY_CLASSES: readonly StyleClass[] = [
 ];
 
 /**
- * 管线: pipe segments and points, internal (内部) and owned by the pipeline department. Depth,
- * pressure and owner unit are published for the owner department; everyone else gets the
- * desensitised set (脱敏) that the rules in `auth.desensitisation_rules` (migration 0081) derive.
+ * 管线: pipe segments and points, owned by the pipeline department. Depth, pressure and owner
+ * unit are published for the owner department; everyone else gets the desensitised set (脱敏)
+ * that the rules in `auth.desensitisation_rules` derive (staff: migrations 0081/0083).
+ * Segments are public (公开) only through those rules (migration 0088): anonymous callers see
+ * generalised lines at z14 and below without depth, pressure or owner. Points — manholes,
+ * valves, hydrants, where the network can be opened or shut — stay internal (内部).
  */
 export const pipeLayers: readonly LayerSpec[] = [
   {
@@ -32,7 +35,7 @@ export const pipeLayers: readonly LayerSpec[] = [
     description: { zh: '给水、排水、燃气、电力、通信管线段(CJJ 61-2017)', en: 'Water, drainage, gas, power and telecom pipe segments (CJJ 61-2017)' },
     group: 'pipes',
     owner: departments.housing,
-    classification: 'internal',
+    classification: 'public',
     temporal: 'static',
     table: pipeTable('segments', 'LineString'),
     properties: [

@@ -8,7 +8,8 @@
  *   开挖: draw a polygon and give a depth → pipes hit, owners to notify, valves to close.
  * URL state: pipes.tool, pipes.burst (管线编号), pipes.section (lon,lat;…), pipes.run (ids).
  * Depths and owners come only for pipeline departments (the editor token); others see the
- * desensitised results.
+ * desensitised results. Signed out, the public sees the generalised pipe lines only (no pipe
+ * points, zoom 14 and below): the legend comes from the catalogue and the tools say to sign in.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import Feature from 'ol/Feature.js';
@@ -25,6 +26,7 @@ import { Circle, Fill, Stroke, Style, Text } from 'ol/style.js';
 import { setLayerVisible, setSelection, setWorkspaceParam } from '../../app-state.ts';
 import type { Lang } from '../../i18n.ts';
 import { useStore } from '../../store.ts';
+import { sessionHeaders } from '../../auth-session.ts';
 import type { WorkspaceProps } from '../workspace-props.ts';
 import { ProfileChart, SectionChart } from './charts.tsx';
 import {
@@ -63,6 +65,10 @@ const S = {
     excavation: { zh: '输入开挖深度, 在地图上画开挖范围 (双击结束)', en: 'Enter the dig depth, then draw the dig area on the map (double-click to finish)' },
   },
   legend: { zh: '管线类别 (CJJ 61-2017 附录B)', en: 'Pipe categories (CJJ 61-2017 App. B)' },
+  signIn: {
+    zh: '未登录: 仅显示概化管线 (14 级及以下, 无埋深、压力、权属单位)。管线分析请先登录。',
+    en: 'Signed out: generalised pipe lines only (zoom 14 and below; no depth, pressure or owner). Sign in to use the pipeline analyses.',
+  },
   loading: { zh: '分析中…', en: 'Analysing…' },
   segment: { zh: '管段', en: 'Segment' },
   valvesToClose: { zh: '必关阀门', en: 'Valves to close' },
@@ -190,6 +196,10 @@ export default function PipesWorkspace({ store, map, lang }: WorkspaceProps) {
   const params = useStore(store, (s) => s.workspaceParams);
   const token = useStore(store, (s) => s.edit.token);
   const catalogReady = useStore(store, (s) => s.visible !== null);
+  // Signing in or out reloads the page: read once per token.
+  const signedIn = useMemo(() => 'Authorization' in sessionHeaders(undefined, token), [token]);
+  // The category legend of the catalogue, for callers who may not read the dictionary (the public).
+  const catalogLegend = useStore(store, (s) => s.catalog?.layers.find((l) => l.id === 'pipe_segments')?.legend);
   const tool = parseTool(params['pipes.tool']);
   const burstRef = params['pipes.burst'] ?? null;
   const sectionParam = params['pipes.section'] ?? null;
@@ -219,10 +229,12 @@ export default function PipesWorkspace({ store, map, lang }: WorkspaceProps) {
   // The pipe layers on while the workspace is open; each back as it was afterwards.
   useEffect(() => {
     if (!catalogReady) return;
-    const before = Object.fromEntries(PIPE_LAYERS.map((id) => [id, store.getState().visible?.[id]]));
-    store.update((s) => PIPE_LAYERS.reduce((acc, id) => setLayerVisible(acc, id, true), s));
+    // Only the pipe layers this caller's catalogue holds (the public has no pipe points).
+    const ids = PIPE_LAYERS.filter((id) => store.getState().catalog?.layers.some((l) => l.id === id) ?? true);
+    const before = Object.fromEntries(ids.map((id) => [id, store.getState().visible?.[id]]));
+    store.update((s) => ids.reduce((acc, id) => setLayerVisible(acc, id, true), s));
     return () => {
-      store.update((s) => PIPE_LAYERS.reduce((acc, id) => (before[id] === false ? setLayerVisible(acc, id, false) : acc), s));
+      store.update((s) => ids.reduce((acc, id) => (before[id] === false ? setLayerVisible(acc, id, false) : acc), s));
     };
   }, [catalogReady, store]);
 
@@ -367,6 +379,7 @@ export default function PipesWorkspace({ store, map, lang }: WorkspaceProps) {
           </button>
         ))}
       </div>
+      {!signedIn && <p className="pipes-problem" role="status" data-testid="pipes-signin">{tr(S.signIn, lang)}</p>}
       <p className="pipes-hint">{tr(S.hint[tool], lang)}</p>
       {clickProblem && <p className="pipes-problem" role="alert">{clickProblem}</p>}
 
@@ -537,9 +550,13 @@ export default function PipesWorkspace({ store, map, lang }: WorkspaceProps) {
 
       <h3>{tr(S.legend, lang)}</h3>
       <ul className="pipes-legend" data-testid="pipes-legend">
-        {categories.map((c) => (
-          <li key={c.code}><i className="pipes-swatch" style={{ background: c.color }} />{c.code} {lang === 'zh' ? c.name_zh : c.name_en}</li>
-        ))}
+        {categories.length > 0
+          ? categories.map((c) => (
+              <li key={c.code}><i className="pipes-swatch" style={{ background: c.color }} />{c.code} {lang === 'zh' ? c.name_zh : c.name_en}</li>
+            ))
+          : (catalogLegend ?? []).map((e) => (
+              <li key={e.title.en}><i className="pipes-swatch" style={{ background: e.color }} />{tr(e.title, lang)}</li>
+            ))}
       </ul>
     </div>
   );
