@@ -8,7 +8,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection, createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type IPublishPacket, type MqttClient } from 'mqtt';
@@ -71,6 +71,76 @@ async function startBroker(port?: number): Promise<Broker> {
   };
 }
 
+/** PUBACK reason codes the server's bridge sent through the proxy, in order. */
+interface Proxy {
+  readonly url: string;
+  readonly pubacks: number[];
+  close(): Promise<void>;
+}
+
+/** Splits an MQTT byte stream into packets (fixed header type/flags, body), keeping the rest. */
+function mqttFramer(onPacket: (first: number, body: Buffer) => void): (chunk: Buffer) => void {
+  let buf = Buffer.alloc(0);
+  return (chunk) => {
+    buf = Buffer.concat([buf, chunk]);
+    for (;;) {
+      let len = 0;
+      let i = 1;
+      for (let mul = 1; i < buf.length && i <= 4; i++, mul *= 128) {
+        len += (buf[i]! & 127) * mul;
+        if (!(buf[i]! & 128)) break;
+      }
+      if (i >= buf.length || buf.length < i + 1 + len) return;
+      onPacket(buf[0]!, buf.subarray(i + 1, i + 1 + len));
+      buf = buf.subarray(i + 1 + len);
+    }
+  };
+}
+
+/**
+ * A TCP relay to the broker that reads the MQTT packets both ways and records the PUBACKs the
+ * client (the server's bridge) sends for observation messages, so a test sees when a message
+ * was acknowledged. Deliveries of the bridge's own receive-updates publications (user property
+ * onemap-origin) are acknowledged at once and left out.
+ */
+async function pubackProxy(target: number): Promise<Proxy> {
+  const pubacks: number[] = [];
+  const sockets = new Set<Socket>();
+  const srv = createServer((down) => {
+    const up = createConnection(target, '127.0.0.1');
+    sockets.add(down).add(up);
+    const own = new Set<number>();
+    const fromBroker = mqttFramer((first, body) => {
+      // PUBLISH QoS 1: topic (length-prefixed), packet id, properties, payload.
+      if (first >> 4 !== 3 || ((first >> 1) & 3) === 0) return;
+      const at = 2 + body.readUInt16BE(0);
+      const id = body.readUInt16BE(at);
+      if (body.includes('onemap-origin')) own.add(id);
+      else own.delete(id);
+    });
+    const fromClient = mqttFramer((first, body) => {
+      // PUBACK: packet id, then the reason code (absent = 0, success).
+      if (first >> 4 === 4 && !own.has(body.readUInt16BE(0))) pubacks.push(body.length > 2 ? body[2]! : 0);
+    });
+    down.on('data', (chunk: Buffer) => (fromClient(chunk), up.write(chunk)));
+    up.on('data', (chunk: Buffer) => (fromBroker(chunk), down.write(chunk)));
+    const end = () => (down.destroy(), up.destroy());
+    down.on('close', end).on('error', end);
+    up.on('close', end).on('error', end);
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const { port } = srv.address() as AddressInfo;
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    pubacks,
+    close: () =>
+      new Promise<void>((r) => {
+        for (const sck of sockets) sck.destroy();
+        srv.close(() => r());
+      }),
+  };
+}
+
 interface Received {
   readonly topic: string;
   readonly json: Record<string, unknown>;
@@ -116,6 +186,7 @@ describe('MQTT configuration', () => {
 
 describe('MQTT observation feed', () => {
   let broker: Broker;
+  let proxy: Proxy;
   let platform: TestPlatform;
   let db: pg.Client;
   let pub: MqttClient;
@@ -133,7 +204,8 @@ describe('MQTT observation feed', () => {
 
   beforeAll(async () => {
     broker = await startBroker();
-    platform = await startTestPlatform({ MQTT_URL: broker.url });
+    proxy = await pubackProxy(broker.port);
+    platform = await startTestPlatform({ MQTT_URL: proxy.url });
     db = new pg.Client({ connectionString: platform.databaseUrl });
     await db.connect();
     z = await one(`SELECT d.id, d.stcd FROM hydro.datastream d JOIN hydro.st_stbprp_b s ON s.stcd = d.stcd WHERE d.element = 'Z' AND s.sttp = 'ZZ' AND d.stcd ~ '^[0-9]+$' ORDER BY d.id LIMIT 1`);
@@ -149,6 +221,7 @@ describe('MQTT observation feed', () => {
     await pub?.endAsync();
     await db?.end();
     await platform?.close();
+    await proxy?.close();
     await broker?.stop();
   });
 
@@ -161,10 +234,10 @@ describe('MQTT observation feed', () => {
         'http://www.opengis.net/spec/iot_sensing/1.1/req/receive-updates-via-mqtt/receive-updates',
       ]),
     );
-    expect(settings['http://www.opengis.net/spec/iot_sensing/1.1/req/create-observations-via-mqtt/observations-creation']).toEqual({ endpoints: [broker.url] });
+    expect(settings['http://www.opengis.net/spec/iot_sensing/1.1/req/create-observations-via-mqtt/observations-creation']).toEqual({ endpoints: [proxy.url] });
     const ready = await call('/ready');
     expect(ready.status).toBe(200);
-    expect(ready.json['mqtt']).toMatchObject({ state: 'connected', broker: `${broker.url}` });
+    expect(ready.json['mqtt']).toMatchObject({ state: 'connected', broker: proxy.url, ackAfterCommit: true });
   });
 
   it('stores STA Observations and bulk batches (JSON and SL 323 CSV) with rollups, and publishes each written observation', async () => {
@@ -223,6 +296,7 @@ describe('MQTT observation feed', () => {
 
   it('reports a bad message on the error topic and still stores the good messages around it', async () => {
     const seen = errors.filter((m) => m.topic === 'onemap/observations/errors').length;
+    const acked = proxy.pubacks.length;
     await publish(`v1.1/Datastreams(${z.id})/Observations`, { phenomenonTime: '2023-03-01T10:15:00+08:00', result: 3.7 });
     await publish(`v1.1/Datastreams(${z.id})/Observations`, '{"phenomenonTime": ');
     await publish(`v1.1/Datastreams(${z.id})/Observations`, { phenomenonTime: '2023-03-01T10:20:00+08:00', result: 'high' });
@@ -247,6 +321,43 @@ describe('MQTT observation feed', () => {
     expect(await stored(z.id, '2023-03-01T10:25:00+08:00')).toBeNull();
     expect(await stored(z.id, '2023-03-01T10:20:00+08:00')).toBeNull();
     expect((await call('/ready')).json['mqtt']['rejected']).toBeGreaterThanOrEqual(4);
+    // Every message is acknowledged; the rejected ones with 0x99 (payload format invalid).
+    const codes = await until('six PUBACKs', () => (proxy.pubacks.length - acked >= 6 ? proxy.pubacks.slice(acked) : undefined));
+    expect(codes.filter((c) => c === 0x99)).toHaveLength(4);
+    expect(codes.filter((c) => c === 0)).toHaveLength(2);
+  });
+
+  it('keeps a message the database could not take (unacknowledged, unreported), retries it, and writes it once the database answers', async () => {
+    const reports = () => errors.filter((m) => m.topic === 'onemap/observations/errors').length;
+    const seen = reports();
+    const lock = new pg.Client({ connectionString: platform.databaseUrl });
+    await lock.connect();
+    const waiting = `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'onemap-map-server' AND wait_event_type = 'Lock'`;
+    let acked = 0;
+    try {
+      await lock.query('BEGIN');
+      await lock.query('LOCK TABLE hydro.obs IN ACCESS EXCLUSIVE MODE');
+      acked = proxy.pubacks.length;
+      await publish(`v1.1/Datastreams(${z.id})/Observations`, { phenomenonTime: '2023-03-03T08:00:00+08:00', result: 2.75 });
+      const first = await until('the bridge to wait for the table', async () => (await db.query(waiting)).rows[0]?.pid as number | undefined);
+      // The write fails for the database's reasons (connection ended), not the message's.
+      await db.query('SELECT pg_terminate_backend($1)', [first]);
+      await until('the bridge to try again', async () => {
+        const pid = (await db.query(waiting)).rows[0]?.pid as number | undefined;
+        return pid !== undefined && pid !== first ? pid : undefined;
+      });
+      const status = (await call('/ready')).json['mqtt'];
+      expect(status).toMatchObject({ pending: 1, ackAfterCommit: true });
+      // Received long ago, written not yet: not acknowledged either.
+      expect(proxy.pubacks.length).toBe(acked);
+    } finally {
+      await lock.query('COMMIT');
+      await lock.end();
+    }
+    expect(await until('the observation', () => stored(z.id, '2023-03-03T08:00:00+08:00').then((v) => v ?? undefined))).toBe(2.75);
+    expect(reports()).toBe(seen);
+    expect(await until('the PUBACK after the commit', () => (proxy.pubacks.length > acked ? proxy.pubacks.slice(acked) : undefined))).toEqual([0]);
+    expect((await call('/ready')).json['mqtt']['pending']).toBe(0);
   });
 
   it('raises an alarm for a level above 警戒 published over MQTT and pushes it to SSE clients', async () => {

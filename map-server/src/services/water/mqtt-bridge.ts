@@ -65,9 +65,12 @@ export interface MqttStatus {
   readonly state: 'connected' | 'connecting' | 'reconnecting' | 'closed';
   readonly broker: string;
   readonly lastError?: string;
+  /** PUBACKs are held until the commit (false: acknowledged on receipt, see the module comment). */
+  readonly ackAfterCommit: boolean;
   readonly messages: number;
   readonly rejected: number;
   readonly written: number;
+  /** Messages received and not yet written or rejected (queued, being written, or waiting to retry). */
   readonly pending: number;
 }
 
@@ -226,6 +229,7 @@ export function startMqttBridge(pool: Pool, config: MqttConfig, staRoot: string,
   let pendingCount = 0;
   let timer: NodeJS.Timeout | undefined;
   let flushing: Promise<void> | undefined;
+  let inFlush = 0;
   let failures = 0;
   let closing = false;
 
@@ -333,8 +337,10 @@ export function startMqttBridge(pool: Pool, config: MqttConfig, staRoot: string,
       n += item.count;
     }
     pendingCount -= n;
+    inFlush = take.length;
     flushing = flush(take).finally(() => {
       flushing = undefined;
+      inFlush = 0;
       if (!closing) schedule(failures ? RETRY_MS[Math.min(failures, RETRY_MS.length) - 1] : undefined);
     });
   }
@@ -413,7 +419,7 @@ export function startMqttBridge(pool: Pool, config: MqttConfig, staRoot: string,
   }
 
   return {
-    status: () => ({ state, broker, ...(lastError ? { lastError } : {}), ...counters, pending: pending.length }),
+    status: () => ({ state, broker, ...(lastError ? { lastError } : {}), ackAfterCommit: send !== undefined, ...counters, pending: pending.length + inFlush }),
     close: async () => {
       closing = true;
       clearTimeout(timer);
