@@ -11,7 +11,12 @@ import { PbfReader } from 'pbf';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CGCS2000_QUAD, WEB_MERCATOR_QUAD } from '@onemap/tiles';
+import { catalog } from '@onemap/geodata/catalog';
 import { createPool, type Pool } from '../src/db.ts';
+import { loadRules, RuleError, type DesensitisationRule } from '../src/services/access-policy.ts';
+import { compilePlans } from '../src/services/layer-plans.ts';
+import { ANONYMOUS } from '../src/services/principal.ts';
+import { buildSecurePlans } from '../src/services/secure-plans.ts';
 import { createUser } from '../src/services/users.ts';
 import { startTestPlatform, type TestPlatform } from './support/platform.ts';
 
@@ -125,6 +130,26 @@ afterAll(async () => {
   await pool?.end();
   await db?.end();
   await platform?.close();
+});
+
+describe('the rules', () => {
+  it('refuse at start to show the public more of a public layer than other departments see', async () => {
+    const plans = await compilePlans(pool, catalog);
+    const rules = await loadRules(pool);
+    expect(buildSecurePlans(plans, rules).viewFor(ANONYMOUS).layers.get('pipe_segments')!.spec.zoom.max).toBe(14);
+    const isPublicPipe = (r: DesensitisationRule) => r.layerId === 'pipe_segments' && r.audience === 'public';
+    const variants: [string, DesensitisationRule[], RegExp][] = [
+      ['no public rules (raw data)', rules.filter((r) => !isPublicPipe(r)), /pipe_segments.*properties start_depth/],
+      ['depth kept', rules.filter((r) => !(isPublicPipe(r) && r.property === 'end_depth')), /properties end_depth/],
+      ['diameter exact', rules.filter((r) => !(isPublicPipe(r) && r.action === 'round')), /exact values of diameter_mm/],
+      ['deeper zoom', rules.map((r) => (isPublicPipe(r) && r.action === 'generalise' ? { ...r, maxZoom: 17 } : r)), /zoom levels above 15/],
+      ['finer coordinates', rules.map((r) => (isPublicPipe(r) && r.action === 'generalise' ? { ...r, decimals: 5 } : r)), /finer coordinates/],
+    ];
+    for (const [name, bad, message] of variants) {
+      expect(() => buildSecurePlans(plans, bad), name).toThrow(RuleError);
+      expect(() => buildSecurePlans(plans, bad), name).toThrow(message);
+    }
+  });
 });
 
 describe('the public catalogue', () => {
@@ -256,6 +281,12 @@ describe('public features', () => {
       const body = await e.text();
       expect(body).toContain('line_no');
       expect(body, f).not.toMatch(HIDDEN_RE);
+    }
+    // History and changes (a static layer has neither): nothing of the hidden values either.
+    for (const path of [`/collections/pipe_segments/items/${segment.id}/history`, '/changes/pipe_segments?from=2019&to=2023']) {
+      const h = await get(path);
+      expect(h.status, path).toBeLessThan(500);
+      expect(await h.text(), path).not.toMatch(HIDDEN_RE);
     }
     // Projected CRSs count in metres, which the rule cannot coarsen.
     expect((await get('/collections/pipe_segments/items?limit=1&crs=http://www.opengis.net/def/crs/EPSG/0/4549')).status).toBe(400);

@@ -11,7 +11,7 @@ import { compileTileSql, quoteIdent, quoteQualified } from '@onemap/tiles';
 import type { Pool } from '../db.ts';
 import { BadRequestError } from '../errors.ts';
 import type { CrsDef } from './crs.ts';
-import { audienceOf, desensitise, loadRules, type Audience, type ColumnCoarsening, type DesensitisationRule, type GeometryCoarsening } from './access-policy.ts';
+import { audienceOf, desensitise, loadRules, RuleError, type Audience, type ColumnCoarsening, type DesensitisationRule, type GeometryCoarsening } from './access-policy.ts';
 import { compileFeaturePlans, type FeaturePlan, type Statement } from './features-sql.ts';
 import { loadLiveColumns, type LayerPlan, type Plans } from './layer-plans.ts';
 import { ANONYMOUS, type Principal } from './principal.ts';
@@ -21,6 +21,8 @@ interface Variant {
   readonly coarsening: GeometryCoarsening | undefined;
   /** '' for the catalogued layer, else the audience whose rules made it. */
   readonly name: '' | 'staff' | 'public';
+  /** Columns the variant's view masks or rounds. */
+  readonly columns?: ReadonlyMap<string, ColumnCoarsening>;
 }
 
 /** A view computing a variant's masked and rounded columns (schema `secure`, migration 0083). */
@@ -94,7 +96,27 @@ function variantPlan(base: LayerPlan, audience: 'staff' | 'public', rules: reado
     tileSql: compileTileSql(spec, base.idIsInteger),
     tileStatementNames: { current: `${base.tileStatementNames.current}${suffix}`, asOf: `${base.tileStatementNames.asOf}${suffix}`, overview: `${base.tileStatementNames.overview}${suffix}` },
   };
-  return { plan, coarsening, name: audience };
+  return { plan, coarsening, name: audience, columns };
+}
+
+/**
+ * The public may never see more of a layer than other departments' staff: every property the
+ * staff view drops or coarsens is dropped or coarsened for the public too, its zoom range and
+ * coordinates are no finer. A public layer whose public rules are missing (say, a catalogue
+ * made public before its rules were written) stops the start instead of serving raw data.
+ */
+function checkPublicNoFinerThanStaff(layerId: string, staff: Variant, pub: Variant): void {
+  const fail = (what: string) => {
+    throw new RuleError(`desensitisation rules for ${layerId}: the public would see ${what} that other departments' staff do not; add public rules at least as strict as the staff ones`);
+  };
+  const staffProps = new Set(staff.plan.spec.properties.map((p) => p.name));
+  const shown = pub.plan.spec.properties.map((p) => p.name);
+  const extra = shown.filter((n) => !staffProps.has(n));
+  if (extra.length) fail(`properties ${extra.join(', ')}`);
+  const finer = [...(staff.columns?.keys() ?? [])].filter((c) => shown.includes(c) && !pub.columns?.has(c));
+  if (finer.length) fail(`exact values of ${finer.join(', ')}`);
+  if (pub.plan.spec.zoom.max > staff.plan.spec.zoom.max) fail(`zoom levels above ${staff.plan.spec.zoom.max}`);
+  if (staff.coarsening && (!pub.coarsening || pub.coarsening.decimals > staff.coarsening.decimals)) fail('finer coordinates');
 }
 
 /** SQL of one coarsening over column `c` of alias t (values from rules, validated by access-policy.ts). */
@@ -162,6 +184,7 @@ export function buildSecurePlans(plans: Plans, rules: readonly DesensitisationRu
   for (const p of plans.layers.values()) {
     const full: Variant = { plan: p, coarsening: undefined, name: '' };
     const entry = { full, staff: variantPlan(p, 'staff', rules, coarseViews), public: variantPlan(p, 'public', rules, coarseViews) };
+    if (p.spec.classification === 'public') checkPublicNoFinerThanStaff(p.spec.id, entry.staff, entry.public);
     for (const v of Object.values(entry)) if (v.name) variantInfo.set(v.plan, v);
     variants.set(p.spec.id, entry);
   }
