@@ -163,6 +163,12 @@ describe('the public catalogue', () => {
     expect(tj.maxzoom).toBe(14);
     expect(Object.keys(tj.vector_layers[0]!.fields)).not.toEqual(expect.arrayContaining(['owner_unit']));
     expect(JSON.stringify(tj)).not.toMatch(HIDDEN_RE);
+    // Nor do the other public documents name them (collections, OpenAPI, tilesets).
+    for (const path of ['/collections', '/collections/pipe_segments', '/api', '/tiles', '/collections/pipe_segments/tiles/WebMercatorQuad']) {
+      const r = await get(path);
+      expect(r.status, path).toBe(200);
+      expect(await r.text(), path).not.toMatch(HIDDEN_RE);
+    }
     // The owner department's catalogue is the layer as catalogued.
     const own = (await (await get('/catalog', ownerToken)).json()) as typeof doc;
     expect(own.layers.find((l) => l.id === 'pipe_segments')!.maxzoom).toBe(20);
