@@ -58,7 +58,7 @@ export interface ExcavationDoc {
 }
 
 function headers(token: string, json = false): Record<string, string> {
-  // Without an editor token, the signed-in user's session (the pipe layers are internal).
+  // Without an editor token, the signed-in user's session (the analyses need a signed-in caller).
   return { Accept: 'application/json', ...(json ? { 'Content-Type': 'application/json' } : {}), ...(token ? { Authorization: `Bearer ${token.trim()}` } : sessionHeaders()) };
 }
 
