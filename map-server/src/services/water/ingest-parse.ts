@@ -145,13 +145,20 @@ export function jsonRows(body: unknown): RawRow[] | BatchProblem[] {
   if (!Array.isArray(body)) return [{ row: 0, field: '(body)', message: 'the body must be a JSON array of observations' }];
   const problems: BatchProblem[] = [];
   const rows: RawRow[] = [];
+  const upper = new Map<string, string>();
   body.forEach((item, i) => {
     if (typeof item !== 'object' || item === null || Array.isArray(item)) {
       problems.push({ row: i + 1, field: '(row)', message: 'each observation must be a JSON object' });
       return;
     }
     const fields = new Map<string, unknown>();
-    for (const [k, v] of Object.entries(item as Record<string, unknown>)) if (v !== null && v !== undefined) fields.set(k.toUpperCase(), v);
+    for (const k in item) {
+      const v = (item as Record<string, unknown>)[k];
+      if (v === null || v === undefined || !Object.hasOwn(item, k)) continue;
+      let key = upper.get(k);
+      if (key === undefined) upper.set(k, (key = k.toUpperCase()));
+      fields.set(key, v);
+    }
     rows.push({ row: i + 1, fields });
   });
   return problems.length ? problems : rows;
@@ -172,6 +179,10 @@ export function validateRows(rows: readonly RawRow[], ref: IngestReference): Par
   const problems: BatchProblem[] = [];
   const batch: ObservationBatch = { datastreamIds: [], times: [], values: [] };
   const seen = new Map<string, number>();
+  // A batch repeats few distinct times (every station at each 5-minute mark): each is parsed
+  // and formatted once (half the validation time of a 12,000-row batch went to re-parsing).
+  const parsedTimes = new Map<string, number | string>();
+  const isoTimes = new Map<number, string>();
   for (const r of rows) {
     const at = (field: string, message: string, stcd?: string) =>
       problems.push({ row: r.row, ...(r.line ? { line: r.line } : {}), ...(r.pointer ? { pointer: r.pointer } : {}), field, ...(stcd ? { stcd } : {}), message });
@@ -190,7 +201,8 @@ export function validateRows(rows: readonly RawRow[], ref: IngestReference): Par
       at('tm', 'TM (observation time) is missing', stcd);
       continue;
     }
-    const ms = parseObservationTime(tmRaw.trim());
+    let ms = parsedTimes.get(tmRaw);
+    if (ms === undefined) parsedTimes.set(tmRaw, (ms = parseObservationTime(tmRaw.trim())));
     if (typeof ms === 'string') {
       at('tm', ms, stcd);
       continue;
@@ -256,7 +268,9 @@ export function validateRows(rows: readonly RawRow[], ref: IngestReference): Par
       }
       seen.set(key, r.row);
       batch.datastreamIds.push(ds.id);
-      batch.times.push(new Date(ms).toISOString());
+      let iso = isoTimes.get(ms);
+      if (iso === undefined) isoTimes.set(ms, (iso = new Date(ms).toISOString()));
+      batch.times.push(iso);
       batch.values.push(value);
     }
   }

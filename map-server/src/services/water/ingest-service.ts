@@ -1,7 +1,7 @@
 /**
- * Writes a validated observation batch: one transaction, idempotent on (datastream, time),
- * rollups refreshed and alarms evaluated inside the same transaction (hydro.ingest_observations,
- * hydro.evaluate_alarms in migrations 0011/0012), so a batch is applied whole or not at all.
+ * Writes a validated observation batch with one call of hydro.ingest_batch (migration 0090):
+ * one statement, so one transaction — idempotent on (datastream, time), rollups refreshed and
+ * alarms evaluated inside it, so a batch is applied whole or not at all.
  */
 import type { Pool } from '../../db.ts';
 import { AppError } from '../../errors.ts';
@@ -28,8 +28,7 @@ const REFERENCE_SQL = {
   now: `SELECT (extract(epoch FROM now()) * 1000 + 60000 * (SELECT value FROM hydro.setting WHERE key = 'future_tolerance_min'))::float8 AS latest`,
 } as const;
 
-const INGEST_SQL = 'SELECT written, ds, latest FROM hydro.ingest_observations($1::int[], $2::timestamptz[], $3::real[])';
-const EVALUATE_SQL = 'SELECT hydro.evaluate_alarms($1::int[], $2::timestamptz[]) AS events';
+const INGEST_SQL = 'SELECT written, events FROM hydro.ingest_batch($1::int[], $2::timestamptz[], $3::real[])';
 
 /** Reads the reference data a batch is validated against (a few hundred rows). */
 export async function loadIngestReference(pool: Pool): Promise<IngestReference> {
@@ -59,20 +58,8 @@ export interface IngestResult {
 }
 
 export async function ingestBatch(pool: Pool, batch: ObservationBatch): Promise<IngestResult> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const w = await client.query<{ written: number; ds: number[] | null; latest: Date[] | null }>(INGEST_SQL, [batch.datastreamIds, batch.times, batch.values]);
-    const { written, ds, latest } = w.rows[0]!;
-    let alarmEvents = 0;
-    if (ds && latest && ds.length) alarmEvents = (await client.query<{ events: number }>(EVALUATE_SQL, [ds, latest])).rows[0]!.events;
-    await client.query('COMMIT');
-    const received = batch.datastreamIds.length;
-    return { received, written, unchanged: received - written, alarmEvents };
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  const r = await pool.query<{ written: string; events: number }>(INGEST_SQL, [batch.datastreamIds, batch.times, batch.values]);
+  const received = batch.datastreamIds.length;
+  const written = Number(r.rows[0]!.written);
+  return { received, written, unchanged: received - written, alarmEvents: r.rows[0]!.events };
 }
