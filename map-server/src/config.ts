@@ -57,6 +57,12 @@ export interface MqttConfig {
   readonly batchMax: number;
   /** … or this long after its first message arrived. */
   readonly flushMs: number;
+  /**
+   * MQTT 5 Receive Maximum: messages the broker may have in flight to us, unacknowledged (ours
+   * wait for the commit). Beyond it the broker queues (mosquitto: max_queued_messages, 1000 by
+   * default, then drops for a clean session), so it must cover the largest burst expected.
+   */
+  readonly receiveMaximum: number;
 }
 
 export class ConfigError extends Error {
@@ -103,6 +109,7 @@ const schema = z.object({
   MQTT_CLIENT_ID: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1-40 letters, digits, _ or -').optional(),
   MQTT_BATCH_MAX: z.coerce.number().int().min(1).max(1_000_000).default(5000),
   MQTT_FLUSH_MS: z.coerce.number().int().min(1).max(60_000).default(200),
+  MQTT_RECEIVE_MAXIMUM: z.coerce.number().int().min(1).max(65_535).default(10_000),
 });
 
 /** The broker URL without credentials, path or query (what clients are told to connect to). */
@@ -159,6 +166,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
             clientId: c.MQTT_CLIENT_ID ?? 'onemap',
             batchMax: c.MQTT_BATCH_MAX,
             flushMs: c.MQTT_FLUSH_MS,
+            receiveMaximum: c.MQTT_RECEIVE_MAXIMUM,
           }),
   });
 }

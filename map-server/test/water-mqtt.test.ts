@@ -171,7 +171,7 @@ describe('MQTT configuration', () => {
   it('is off without MQTT_URL, lists every bad MQTT setting, and never advertises credentials', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://x/y' }).mqtt).toBeUndefined();
     const c = loadConfig({ DATABASE_URL: 'postgres://x/y', MQTT_URL: 'mqtt://feed:s3cret@broker.example:1883', MQTT_TOPIC_PREFIX: 'taizhou/' });
-    expect(c.mqtt).toMatchObject({ publicUrl: 'mqtt://broker.example:1883', topicPrefix: 'taizhou/', shareGroup: 'onemap', batchMax: 5000, flushMs: 200 });
+    expect(c.mqtt).toMatchObject({ publicUrl: 'mqtt://broker.example:1883', topicPrefix: 'taizhou/', shareGroup: 'onemap', batchMax: 5000, flushMs: 200, receiveMaximum: 10000 });
     let err: unknown;
     try {
       loadConfig({ DATABASE_URL: 'postgres://x/y', MQTT_URL: 'http://broker', MQTT_TOPIC_PREFIX: 'a/#/', MQTT_SHARE_GROUP: 'a/b', MQTT_FLUSH_MS: '0' });
