@@ -111,6 +111,29 @@ describe('bulk ingest', () => {
     expect(await count()).toBe(n0);
   });
 
+  it('validates against the stations as they are now: one added or taken out of use counts at the next batch', async () => {
+    const obs = (tm: string) => [{ stcd: '79990001', element: 'DRP', tm, value: 0.5 }];
+    // Warm the server's reference cache, then change the stations behind its back.
+    expect((await call('POST', '/water/observations', obs('2024-11-05T09:05:00+08:00'))).json.errors).toEqual([
+      { row: 1, field: 'stcd', stcd: '79990001', message: 'unknown station "79990001"' },
+    ]);
+    await db.query(`INSERT INTO hydro.st_stbprp_b (stcd, stnm, lgtd, lttd, sttp, addvcd) VALUES ('79990001', '临时雨量站', 121.3, 28.6, 'PP', '331002')`);
+    await db.query('SELECT hydro.ensure_datastreams()');
+    const added = await call('POST', '/water/observations', obs('2024-11-05T09:10:00+08:00'));
+    expect(added.status).toBe(200);
+    expect(added.json.written).toBe(1);
+    await db.query(`UPDATE hydro.st_stbprp_b SET usfl = false WHERE stcd = '79990001'`);
+    const retired = await call('POST', '/water/observations', obs('2024-11-05T09:15:00+08:00'));
+    expect(retired.status).toBe(400);
+    expect(retired.json.errors[0].message).toBe('unknown station "79990001"');
+    // Leave the sample as it was for the tests after this one.
+    await db.query(`DELETE FROM hydro.obs WHERE datastream_id IN (SELECT id FROM hydro.datastream WHERE stcd = '79990001')`);
+    await db.query(`DELETE FROM hydro.obs_hourly WHERE datastream_id IN (SELECT id FROM hydro.datastream WHERE stcd = '79990001')`);
+    await db.query(`DELETE FROM hydro.obs_daily WHERE datastream_id IN (SELECT id FROM hydro.datastream WHERE stcd = '79990001')`);
+    await db.query(`DELETE FROM hydro.datastream WHERE stcd = '79990001'`);
+    await db.query(`DELETE FROM hydro.st_stbprp_b WHERE stcd = '79990001'`);
+  });
+
   it('reports every bad row of a CSV batch: impossible value, future time, wrong INTV, wrong element, duplicate', async () => {
     const pp = await stationOf('PP', 2);
     const csv = [
