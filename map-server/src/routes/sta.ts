@@ -17,7 +17,7 @@ import { MQTT_CONFORMANCE, mqttServerSettings } from '../services/water/mqtt-bri
 
 export const STA_PREFIX = '/sta/v1.1';
 
-export function staRoutes({ pool, config }: AppContext): Router {
+export function staRoutes({ pool, config, mqtt }: AppContext): Router {
   const router = new Router();
   const root = `${config.publicBaseUrl.replace(/\/$/, '')}${STA_PREFIX}`;
   const service = new StaService(pool, root);
@@ -51,7 +51,7 @@ export function staRoutes({ pool, config }: AppContext): Router {
     const { rows, problems } = createObservationRows(koa.request.body, ref);
     const parsed = validateRows(rows, ref);
     if (problems.length || !parsed.ok) throw new BatchRejectedError(mergeProblems(problems, parsed.ok ? [] : parsed.problems));
-    const result = await ingestBatch(pool, parsed.batch);
+    const result = await (mqtt ? mqtt.ingest(pool, parsed.batch) : ingestBatch(pool, parsed.batch));
     koa.set('X-Observations-Written', String(result.written));
     koa.set('X-Alarm-Events', String(result.alarmEvents));
     koa.status = 201;

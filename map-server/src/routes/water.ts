@@ -37,7 +37,7 @@ function intParam(text: string | undefined, name: string, fallback: number, min:
   return n;
 }
 
-export function waterRoutes({ pool }: AppContext): Router {
+export function waterRoutes({ pool, mqtt }: AppContext): Router {
   const router = new Router({ prefix: '/water' });
   const hub = new AlarmHub(pool);
   const parseBody = bodyParser({
@@ -62,7 +62,8 @@ export function waterRoutes({ pool }: AppContext): Router {
     if (rows.length && !('fields' in rows[0]!)) throw new BatchRejectedError(rows as { row: number; field: string; message: string }[]);
     const parsed = validateRows(rows as Parameters<typeof validateRows>[0], ref);
     if (!parsed.ok) throw new BatchRejectedError(parsed.problems);
-    koa.body = await ingestBatch(pool, parsed.batch);
+    // With the MQTT feed on, what the batch wrote is also announced to STA subscribers.
+    koa.body = await (mqtt ? mqtt.ingest(pool, parsed.batch) : ingestBatch(pool, parsed.batch));
   });
 
   router.get('/status', async (koa) => {

@@ -26,8 +26,11 @@
  *
  * Out: after a commit, every observation actually written (new or changed, not an unchanged
  * re-send) is published as the STA Observation entity on `{prefix}v1.1/Datastreams(<id>)/
- * Observations` (QoS 1, see UPDATE_QOS). Those carry the user property `onemap-origin: update`, which our own
- * subscription on the same topic ignores (noLocal is not allowed on shared subscriptions).
+ * Observations` (QoS 1, see UPDATE_QOS), whether it came over MQTT or over HTTP (POST
+ * /water/observations and CreateObservations go through `ingest`; HTTP back-fills over
+ * ANNOUNCE_MAX observations are not announced). They carry the user property
+ * `onemap-origin: update`, which our own subscription on the same topic ignores (noLocal is not
+ * allowed on shared subscriptions).
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -36,7 +39,7 @@ import { redactUrl, type MqttConfig } from '../../config.ts';
 import type { Pool } from '../../db.ts';
 import { AppError } from '../../errors.ts';
 import { csvRows, jsonRows, validateRows, type BatchProblem, type IngestReference, type ObservationBatch } from './ingest-parse.ts';
-import { ingestBatch, loadIngestReference } from './ingest-service.ts';
+import { ingestBatch, loadIngestReference, type IngestResult } from './ingest-service.ts';
 import { createObservationRows, mergeProblems } from './sta-create.ts';
 import { OBS_ID_FACTOR } from './sta-model.ts';
 
@@ -61,6 +64,8 @@ const UPDATE_QOS = 1;
 /** PUBACK reason code 0x99: payload format invalid. */
 const REJECTED = 0x99;
 const RETRY_MS = [500, 1000, 2000, 5000, 10_000] as const;
+/** HTTP batches up to this size are announced on receive-updates; larger ones are back-fills. */
+const ANNOUNCE_MAX = 10_000;
 const STA_TOPIC = /^v1\.1\/Datastreams\((\d{1,9})\)\/Observations$/;
 const OBSERVATION_KEYS = new Set(['phenomenonTime', 'result', 'resultTime', 'resultQuality', 'validTime', 'parameters', 'FeatureOfInterest', 'Datastream']);
 /** SQLSTATE classes that mean "this data is wrong" rather than "the database is away". */
@@ -82,6 +87,11 @@ export interface MqttStatus {
 
 export interface MqttBridge {
   status(): MqttStatus;
+  /**
+   * `ingestBatch` for the HTTP APIs, then receive-updates for what it wrote (batches of up to
+   * 10 000 observations; a larger back-fill is written but not announced).
+   */
+  ingest(db: Pool, batch: ObservationBatch): Promise<IngestResult>;
   /** Writes what is pending (while the database answers), then disconnects. */
   close(): Promise<void>;
 }
@@ -414,11 +424,8 @@ export function startMqttBridge(pool: Pool, config: MqttConfig, staRoot: string,
   async function write(good: readonly { item: Incoming; batch: ObservationBatch }[]): Promise<void> {
     if (!good.length) return;
     const batch = mergeBatches(good.map((g) => g.batch));
-    let changed: Changed[];
     try {
-      changed = (await pool.query<Changed>(CHANGED_SQL, [batch.datastreamIds, batch.times, batch.values])).rows;
-      const result = await ingestBatch(pool, batch);
-      counters.written += result.written;
+      await ingestAndAnnounce(pool, batch, true, () => good.forEach((g) => g.item.ack(0)));
       failures = 0;
     } catch (err) {
       if (!isDataError(err)) return requeue(good.map((g) => g.item), err);
@@ -427,16 +434,25 @@ export function startMqttBridge(pool: Pool, config: MqttConfig, staRoot: string,
       for (const g of good) await write([g]);
       return;
     }
-    for (const g of good) g.item.ack(0);
+  }
+
+  /** Writes a batch, then (committed) runs `committed` and publishes what it actually wrote. */
+  async function ingestAndAnnounce(db: Pool, batch: ObservationBatch, announce: boolean, committed?: () => void): Promise<IngestResult> {
+    const changed = announce ? (await db.query<Changed>(CHANGED_SQL, [batch.datastreamIds, batch.times, batch.values])).rows : [];
+    const result = await ingestBatch(db, batch);
+    counters.written += result.written;
+    committed?.();
     for (const c of changed) {
       client.publish(`${prefix}v1.1/Datastreams(${c.ds})/Observations`, JSON.stringify(observationEntity(staRoot, c)), {
         qos: UPDATE_QOS,
         properties: { contentType: 'application/json', userProperties: { [ORIGIN_PROPERTY]: 'update' } },
       });
     }
+    return result;
   }
 
   return {
+    ingest: (db, batch) => ingestAndAnnounce(db, batch, batch.datastreamIds.length <= ANNOUNCE_MAX),
     status: () => ({ state, broker, ...(lastError ? { lastError } : {}), ackAfterCommit: send !== undefined, ...counters, pending: pending.length + inFlush }),
     close: async () => {
       closing = true;
