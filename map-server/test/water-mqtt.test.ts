@@ -447,6 +447,28 @@ describe('MQTT observation feed', () => {
   });
 });
 
+describe('MQTT credentials', () => {
+  it('never reach the logs, /ready or the STA root', async () => {
+    const port = await freePort();
+    const lines: string[] = [];
+    const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) });
+    const db = await startTestPlatform();
+    let server: RunningServer | undefined;
+    try {
+      server = await startServer(loadConfig({ DATABASE_URL: db.databaseUrl, PORT: '0', TILE_CACHE: 'off', MQTT_URL: `mqtt://feed:s3cret-pw@127.0.0.1:${port}` }), logger);
+      await until('a connection error in the log', () => (lines.some((l) => l.includes('ECONNREFUSED')) ? true : undefined));
+      const ready = (await (await fetch(`${server.url}/ready`)).json()) as { mqtt: { broker: string } };
+      const root = await (await fetch(`${server.url}/sta/v1.1`)).text();
+      expect(ready.mqtt.broker).toBe(`mqtt://feed:***@127.0.0.1:${port}`);
+      expect(root).toContain(`"mqtt://127.0.0.1:${port}"`);
+      for (const text of [...lines, JSON.stringify(ready), root]) expect(text).not.toContain('s3cret');
+    } finally {
+      await server?.close();
+      await db.close();
+    }
+  });
+});
+
 describe('MQTT broker away at start', () => {
   it('starts and serves HTTP without the broker, says so in /ready, and connects and ingests once the broker appears', async () => {
     const port = await freePort();
