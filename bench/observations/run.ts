@@ -18,7 +18,8 @@
  * Prints the figures and the issue's targets; writes JSON to bench/out/. Exit 0 whatever the
  * figures; 1 only when the harness failed. `--reload` regenerates the dataset.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
@@ -86,6 +87,39 @@ const addMonths = (iso: string, n: number) => {
   const d = new Date(iso);
   return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + n, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes())).toISOString();
 };
+
+/**
+ * CPU seconds (user + system) used so far by a process, and by a PostgreSQL cluster (its
+ * postmaster and every backend and worker it forked), from /proc. CPU per observation does not
+ * depend on what else the machine is doing, unlike obs/s; null where /proc is not available.
+ */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+function clusterCpuSeconds(postmasterPid: number): number {
+  let total = 0;
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const ppid = Number(readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+      if (Number(d) === postmasterPid || ppid === postmasterPid) total += cpuSeconds(Number(d));
+    } catch {
+      // the process ended between the listing and the read
+    }
+  }
+  return total;
+}
+function cpuMeter(serverPid: number | undefined, pgdata: string): (() => { server: number; postgres: number }) | null {
+  try {
+    const postmaster = Number(readFileSync(join(pgdata, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    if (serverPid === undefined) return null;
+    cpuSeconds(serverPid);
+    return () => ({ server: cpuSeconds(serverPid), postgres: clusterCpuSeconds(postmaster) });
+  } catch {
+    return null;
+  }
+}
 
 async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const c = new pg.Client({ connectionString: url, application_name: 'onemap-bench-obs' });
@@ -265,6 +299,15 @@ async function timeGets(baseUrl: string, paths: readonly string[]): Promise<{ ms
   return { ms, bytes };
 }
 
+/** CPU per 1,000 observations and the rate those CPU costs allow on this machine's cores. */
+function cpuLines(c: Record<string, { server: number; postgres: number } | null>): string {
+  const cores = availableParallelism();
+  const line = (label: string, x: { server: number; postgres: number } | null) =>
+    x ? `  ${label.padEnd(24)} server ${fmt(x.server, 1)} ms + PostgreSQL ${fmt(x.postgres, 1)} ms per 1,000 obs → CPU-bound ${fmt((cores * 1e6) / (x.server + x.postgres))} obs/s on ${cores} cores` : '';
+  const lines = [line('CPU, bulk API JSON', c['apiJson'] ?? null), line('CPU, bulk API CSV', c['apiCsv'] ?? null), line('CPU, COPY + rollups', c['copyWithRollups'] ?? null)].filter(Boolean);
+  return lines.length ? lines.join('\n') : '  (CPU per observation: /proc not available)';
+}
+
 async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
   const months = opts.quick ? 1 : 12;
@@ -318,28 +361,44 @@ async function main(): Promise<void> {
   }
 
   // ---- ingest: API (JSON, CSV) and COPY interleaved on fresh days after the dataset ----------
-  const dayRuns: { method: string; day: string; n: number; s: number; extraS?: number }[] = [];
+  const dayRuns: { method: string; day: string; n: number; s: number; extraS?: number; cpu?: { server: number; postgres: number } }[] = [];
+  const meter = cpuMeter(server.child.pid, join(cluster.dataDir, 'pgdata'));
+  const cpuSince = (c0: { server: number; postgres: number } | undefined) => {
+    if (!meter || !c0) return undefined;
+    const c1 = meter();
+    return { server: c1.server - c0.server, postgres: c1.postgres - c0.postgres };
+  };
   let day = 0;
   for (let rep = 0; rep < opts.reps; rep++) {
     for (const method of ['api-json', 'api-csv', 'copy'] as const) {
       const dayStart = endMs + day++ * 86_400_000;
       const label = new Date(dayStart + 8 * 3_600_000).toISOString().slice(0, 10);
       if (method === 'copy') {
+        const c0 = meter?.();
         const r = await copyDay(url, ds.stations, dayStart);
-        dayRuns.push({ method, day: label, n: r.n, s: r.copyS, extraS: r.rollupS });
+        const cpu = cpuSince(c0);
+        dayRuns.push({ method, day: label, n: r.n, s: r.copyS, extraS: r.rollupS, ...(cpu ? { cpu } : {}) });
         console.log(`[bench] ${label} COPY: ${fmt(r.n)} obs in ${r.copyS.toFixed(2)} s = ${fmt(r.n / r.copyS)} obs/s (+ rollup rebuild ${r.rollupS.toFixed(2)} s → ${fmt(r.n / (r.copyS + r.rollupS))} obs/s)`);
       } else {
         const batches = dayBatches(ds.stations, dayStart);
         const n = batches.reduce((a, b) => a + b.n, 0);
+        const c0 = meter?.();
         const t0 = performance.now();
         await postAll(baseUrl, token, batches.map((b) => (method === 'api-json' ? b.json : b.csv)), method === 'api-json' ? 'application/json' : 'text/csv', opts.clients);
         const s = (performance.now() - t0) / 1000;
-        dayRuns.push({ method, day: label, n, s });
+        const cpu = cpuSince(c0);
+        dayRuns.push({ method, day: label, n, s, ...(cpu ? { cpu } : {}) });
         const mb = batches.reduce((a, b) => a + (method === 'api-json' ? b.json.length : b.csv.length), 0) / 1e6;
         console.log(`[bench] ${label} bulk API ${method.slice(4).toUpperCase()}: ${fmt(n)} obs (${mb.toFixed(0)} MB, 24 batches, ${opts.clients} clients) in ${s.toFixed(2)} s = ${fmt(n / s)} obs/s`);
       }
     }
   }
+  /** Median CPU milliseconds per 1,000 observations of a method (server, PostgreSQL). */
+  const cpuPerK = (m: string) => {
+    const runs = dayRuns.filter((r) => r.method === m && r.cpu);
+    if (!runs.length) return null;
+    return { server: median(runs.map((r) => (r.cpu!.server * 1e6) / r.n)), postgres: median(runs.map((r) => (r.cpu!.postgres * 1e6) / r.n)) };
+  };
   const rate = (m: string, withExtra = false) => median(dayRuns.filter((r) => r.method === m).map((r) => r.n / (r.s + (withExtra ? (r.extraS ?? 0) : 0))));
 
   // ---- queries at T ------------------------------------------------------------------------
@@ -372,7 +431,7 @@ async function main(): Promise<void> {
     observations: ds.rows,
     datasetLoadS: ds.loadS,
     bytes: { heap: size.heap, indexes: size.idx, perObservation: perObs, heapPerObservation: size.heap / ds.rows, rollupsHourly: size.hourly, rollupsDaily: size.daily },
-    ingest: { runs: dayRuns, apiJsonObsPerS: rate('api-json'), apiCsvObsPerS: rate('api-csv'), copyObsPerS: rate('copy'), copyWithRollupsObsPerS: rate('copy', true) },
+    ingest: { runs: dayRuns, apiJsonObsPerS: rate('api-json'), apiCsvObsPerS: rate('api-csv'), copyObsPerS: rate('copy'), copyWithRollupsObsPerS: rate('copy', true), cpuMsPer1000: { apiJson: cpuPerK('api-json'), apiCsv: cpuPerK('api-csv'), copyWithRollups: cpuPerK('copy') } },
     queries: {
       statusAllStations: { p50: pct(status.ms, 50), p99: pct(status.ms, 99), n: status.ms.length, bytes: status.bytes },
       rainfallAllGauges: { p50: pct(rain.ms, 50), p99: pct(rain.ms, 99), n: rain.ms.length, bytes: rain.bytes },
@@ -392,6 +451,7 @@ ingest (median of ${opts.reps} day(s) of ${fmt(ds.stations.length * 288)} obs ea
   bulk API, SL 323 CSV      ${fmt(i.apiCsvObsPerS).padStart(10)} obs/s   API/COPY ${(i.apiCsvObsPerS / i.copyObsPerS).toFixed(2)}   target ≥ 100,000: ${ok(i.apiCsvObsPerS >= 100_000)}
   COPY (raw table only)     ${fmt(i.copyObsPerS).padStart(10)} obs/s
   COPY + rollup rebuild     ${fmt(i.copyWithRollupsObsPerS).padStart(10)} obs/s   (what the API includes: rollups and alarm evaluation)
+${cpuLines(i.cpuMsPer1000)}
 disk: ${fmt(perObs, 1)} bytes/observation incl. indexes (heap ${fmt(size.heap / ds.rows, 1)} + indexes ${fmt(size.idx / ds.rows, 1)}); total ${fmt((size.heap + size.idx) / 2 ** 30, 2)} GiB; rollups hourly ${fmt(size.hourly / 2 ** 20)} MiB, daily ${fmt(size.daily / 2 ** 20)} MiB
 queries over HTTP (${q.statusAllStations.n} instants each, one client)
   status at T, all stations        p50 ${fmt(q.statusAllStations.p50, 1)} ms  p99 ${fmt(q.statusAllStations.p99, 1)} ms   target p50 ≤ 100 ms: ${ok(q.statusAllStations.p50 <= 100)}
