@@ -28,6 +28,12 @@ export interface Queryable {
   readonly sql: string;
   /** As the end bound of INTERVAL(…): an expression whose NULL means "open" (e.g. infinity). */
   readonly intervalEndSql?: string;
+  /**
+   * Geometry queryables read through an expression (a coarsened variant's shown geometry): an
+   * indexed expression lying within `within` (SQL, storage units) of `sql` everywhere, used as
+   * the GiST cut of the spatial predicates that imply intersection.
+   */
+  readonly indexed?: { readonly sql: string; readonly within: string };
 }
 
 /** The CRS geometry literals are written in. */
@@ -205,7 +211,11 @@ class FilterCompiler {
       case 'spatial': {
         const a = this.geometry(node.left);
         const b = this.geometry(node.right);
-        return `${SPATIAL_SQL[node.op]}(${a}, ${b})`;
+        const test = `${SPATIAL_SQL[node.op]}(${a}, ${b})`;
+        // Every predicate but S_DISJOINT implies the two intersect, so the shown geometry's
+        // test may be cut by the index on the exact one (widened by how far they differ).
+        const cuts = node.op === 's_disjoint' ? [] : [this.indexCut(node.left, node.right, b), this.indexCut(node.right, node.left, a)].filter((c) => c !== undefined);
+        return cuts.length ? `(${cuts.join(' AND ')} AND ${test})` : test;
       }
       case 'temporal': {
         let a = this.timeRange(node.left);
@@ -253,6 +263,13 @@ class FilterCompiler {
       case 'bbox':
         return { sql: this.geometry(node), type: 'geometry' };
     }
+  }
+
+  /** `exact && ST_Expand(other, within)` when `node` names a geometry read through an expression and `other` is a literal. */
+  private indexCut(node: ScalarNode, other: ScalarNode, otherSql: string): string | undefined {
+    if (node.kind !== 'property' || other.kind === 'property') return undefined;
+    const q = this.queryable(node.name, node.pos);
+    return q.indexed ? `${q.indexed.sql} && ST_Expand(${otherSql}, ${q.indexed.within})` : undefined;
   }
 
   private geometry(node: ScalarNode): string {

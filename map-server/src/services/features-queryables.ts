@@ -6,6 +6,8 @@
 import type { LayerSpec, PropertyType } from '@onemap/geodata/catalog';
 import { quoteIdent } from '@onemap/tiles';
 import type { Queryable } from '../cql2/index.ts';
+import type { GeometryCoarsening } from './access-policy.ts';
+import { cellSql, shownGeometrySql } from './coarse-geometry.ts';
 
 /** Versioned layers: the version's validity as two date-time queryables. */
 export const VALID_FROM = 'valid_from';
@@ -20,11 +22,21 @@ const GEOMETRY_FORMAT: Record<LayerSpec['table']['geometryType'], string> = {
   MultiPolygon: 'geometry-multipolygon',
 };
 
-/** The queryables of a layer, keyed by name: geometry, published properties, version times. */
-export function queryablesOf(spec: LayerSpec): ReadonlyMap<string, Queryable> {
+/**
+ * The queryables of a layer, keyed by name: geometry, published properties, version times. For
+ * a coarsened variant the geometry reads as shown to the caller (coarse-geometry.ts), with the
+ * exact column as its index cut.
+ */
+export function queryablesOf(spec: LayerSpec, coarse?: GeometryCoarsening, storageSrid = 4490): ReadonlyMap<string, Queryable> {
   const col = (name: string) => `t.${quoteIdent(name)}`;
   const out = new Map<string, Queryable>();
-  out.set(spec.table.geometryColumn, { name: spec.table.geometryColumn, type: 'geometry', sql: col(spec.table.geometryColumn) });
+  const g = col(spec.table.geometryColumn);
+  out.set(
+    spec.table.geometryColumn,
+    coarse
+      ? { name: spec.table.geometryColumn, type: 'geometry', sql: shownGeometrySql(g, coarse, storageSrid), indexed: { sql: g, within: cellSql(coarse) } }
+      : { name: spec.table.geometryColumn, type: 'geometry', sql: g },
+  );
   for (const p of spec.properties) out.set(p.name, { name: p.name, type: p.type, sql: col(p.name) });
   if (spec.temporal === 'versioned') {
     const valid = col('valid');

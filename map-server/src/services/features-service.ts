@@ -87,13 +87,17 @@ export function bindQuery(plan: FeaturePlan, query: Omit<ItemsQuery, 'limit' | '
     ...(query.properties ? { properties: query.properties } : {}),
     ...(query.sortby?.length ? { sortby: query.sortby } : {}),
     ...(query.bbox?.projectedSrid !== undefined ? { bboxSrid: query.bbox.projectedSrid } : {}),
+    ...(plan.coarsening ? { coarse: plan.coarsening } : {}),
   };
   const bboxValues = query.bbox ? [query.bbox.minLon, query.bbox.minLat, query.bbox.maxLon, query.bbox.maxLat] : [];
   return { bbox: b, time: t, extra, values: [...bboxValues, ...timeValues(t, query.time), ...(filter?.values ?? [])] };
 }
 
-/** Whether a query needs more than the statements compiled at boot (CRS84 is their own output). */
-const hasExtras = ({ crs, ...rest }: ItemsExtra) => Object.keys(rest).length > 0 || (crs !== undefined && crs !== CRS84);
+/**
+ * Whether a query needs more than the statements compiled at boot (CRS84 is their own output;
+ * a coarsened variant's statements were compiled with its coarsening).
+ */
+const hasExtras = ({ crs, coarse: _coarse, ...rest }: ItemsExtra) => Object.keys(rest).length > 0 || (crs !== undefined && crs !== CRS84);
 
 /** A page of items with the exact number matched (same snapshot as the page). */
 export async function readItems(pool: Pool, plan: FeaturePlan, query: ItemsQuery): Promise<ItemsPage> {

@@ -9,6 +9,8 @@
  */
 import type { LayerSpec } from '@onemap/geodata/catalog';
 import { quoteIdent, quoteQualified } from '@onemap/tiles';
+import type { GeometryCoarsening } from './access-policy.ts';
+import { shownIntersectsSql } from './coarse-geometry.ts';
 import { CRS84, type CrsDef } from './crs.ts';
 import type { Queryable } from '../cql2/index.ts';
 import { queryablesOf } from './features-queryables.ts';
@@ -42,6 +44,8 @@ export interface ItemsExtra {
   readonly properties?: readonly string[];
   readonly sortby?: readonly SortKey[];
   readonly bboxSrid?: number;
+  /** A coarsened variant: spatial filters test the geometry as shown (coarse-geometry.ts). */
+  readonly coarse?: GeometryCoarsening;
 }
 
 export interface Statement {
@@ -66,6 +70,8 @@ export interface FeaturePlan {
   readonly temporalExtent: Statement | undefined;
   /** What a CQL2 filter may name, and the SQL reading each. */
   readonly queryables: ReadonlyMap<string, Queryable>;
+  /** A coarsened variant's rounding: its bbox and CQL2 spatial tests read the shown geometry. */
+  readonly coarsening?: GeometryCoarsening;
 }
 
 /** Storage SRID; CGCS2000 lon/lat coincides with CRS84 to centimetres, so no transform is run. */
@@ -90,7 +96,8 @@ export function timeShapesOf(spec: LayerSpec): readonly TimeShape[] {
  * exact test runs only on the edge cases. The CASE keeps the planner from turning the shortcut
  * into a second index scan (BitmapOr); measured 118 → 54 ms for 150 000 buildings in one box.
  */
-function intersectsBox(g: string, box: string): string {
+function intersectsBox(g: string, box: string, coarse?: GeometryCoarsening): string {
+  if (coarse) return shownIntersectsSql(g, box, coarse, STORAGE_SRID);
   return `${g} && ${box} AND CASE WHEN ${g} @ ${box} THEN true ELSE ST_Intersects(${g}, ${box}) END`;
 }
 
@@ -108,11 +115,11 @@ export function whereClauses(spec: LayerSpec, bbox: BboxShape, time: TimeShape, 
   const out: string[] = [];
   let n = first;
   if (bbox === 'box') {
-    out.push(intersectsBox(g, `ST_MakeEnvelope($${n}::float8, $${n + 1}::float8, $${n + 2}::float8, $${n + 3}::float8, ${STORAGE_SRID})`));
+    out.push(intersectsBox(g, `ST_MakeEnvelope($${n}::float8, $${n + 1}::float8, $${n + 2}::float8, $${n + 3}::float8, ${STORAGE_SRID})`, extra.coarse));
     n += 4;
   } else if (bbox === 'split') {
-    const west = intersectsBox(g, `ST_MakeEnvelope($${n}::float8, $${n + 1}::float8, 180, $${n + 3}::float8, ${STORAGE_SRID})`);
-    const east = intersectsBox(g, `ST_MakeEnvelope(-180, $${n + 1}::float8, $${n + 2}::float8, $${n + 3}::float8, ${STORAGE_SRID})`);
+    const west = intersectsBox(g, `ST_MakeEnvelope($${n}::float8, $${n + 1}::float8, 180, $${n + 3}::float8, ${STORAGE_SRID})`, extra.coarse);
+    const east = intersectsBox(g, `ST_MakeEnvelope(-180, $${n + 1}::float8, $${n + 2}::float8, $${n + 3}::float8, ${STORAGE_SRID})`, extra.coarse);
     out.push(`((${west}) OR (${east}))`);
     n += 4;
   } else if (bbox === 'projected') {
@@ -120,7 +127,9 @@ export function whereClauses(spec: LayerSpec, bbox: BboxShape, time: TimeShape, 
     const srid = Math.trunc(extra.bboxSrid ?? STORAGE_SRID);
     const env = `ST_MakeEnvelope($${n}::float8, $${n + 1}::float8, $${n + 2}::float8, $${n + 3}::float8, ${srid})`;
     const seg = `greatest($${n + 2}::float8 - $${n}::float8, $${n + 3}::float8 - $${n + 1}::float8, 1) / 64`;
-    out.push(`ST_Intersects(${g}, ST_Transform(ST_Segmentize(${env}, ${seg}), ${STORAGE_SRID}))`);
+    const area = `ST_Transform(ST_Segmentize(${env}, ${seg}), ${STORAGE_SRID})`;
+    // Not a rectangle in degrees: no bounding-box shortcut for a coarsened variant.
+    out.push(extra.coarse ? shownIntersectsSql(g, area, extra.coarse, STORAGE_SRID, false) : `ST_Intersects(${g}, ${area})`);
     n += 4;
   }
   // upper_inf(valid) matches the partial indexes on current rows (0002_base_geography.sql).
@@ -250,23 +259,29 @@ export function compileTemporalExtentSql(spec: LayerSpec): string {
   ].join('\n');
 }
 
-/** Compiles every statement of every layer; pure, so golden files can pin the SQL. */
-export function compileFeaturePlans(layers: Iterable<LayerPlan>): ReadonlyMap<string, FeaturePlan> {
+/**
+ * Compiles every statement of every layer; pure, so golden files can pin the SQL. `coarseningOf`
+ * names the layers of coarsened variants (secure-plans.ts): their bbox and CQL2 spatial tests
+ * read the geometry as shown; the others compile exactly as without it.
+ */
+export function compileFeaturePlans(layers: Iterable<LayerPlan>, coarseningOf: (layer: LayerPlan) => GeometryCoarsening | undefined = () => undefined): ReadonlyMap<string, FeaturePlan> {
   const out = new Map<string, FeaturePlan>();
   for (const layer of layers) {
     const spec = layer.spec;
+    const coarsening = coarseningOf(layer);
+    const coarse: ItemsExtra = coarsening ? { coarse: coarsening } : {};
     const items = new Map<string, Statement>();
     const item = new Map<TimeShape, Statement>();
     for (const time of timeShapesOf(spec)) {
       for (const bbox of ['none', 'box', 'split'] as const) {
         const valueFree = bbox === 'none' && (time === 'all' || time === 'current');
-        items.set(itemsKey(bbox, time), { name: valueFree ? `features_${spec.id}_items_${time}` : undefined, text: compileItemsSql(spec, bbox, time) });
+        items.set(itemsKey(bbox, time), { name: valueFree ? `features_${spec.id}_items_${time}` : undefined, text: compileItemsSql(spec, bbox, time, coarse) });
       }
       item.set(time, { name: `features_${spec.id}_item_${time}`, text: compileItemSql(spec, layer.idIsInteger, time) });
     }
     const temporalExtent =
       spec.temporal === 'versioned' ? { name: `features_${spec.id}_temporal_extent`, text: compileTemporalExtentSql(spec) } : undefined;
-    out.set(spec.id, { layer, items, item, temporalExtent, queryables: queryablesOf(spec) });
+    out.set(spec.id, { layer, items, item, temporalExtent, queryables: queryablesOf(spec, coarsening, STORAGE_SRID), ...(coarsening ? { coarsening } : {}) });
   }
   return out;
 }

@@ -62,7 +62,8 @@ const renamed = (s: Statement, suffix: string): Statement => (s.name ? { ...s, n
 export function featurePlanOf(plan: LayerPlan): FeaturePlan {
   let fp = featurePlanCache.get(plan);
   if (!fp) {
-    const base = compileFeaturePlans([plan]).get(plan.spec.id)!;
+    // A coarsened variant's spatial filters read the geometry as shown (coarse-geometry.ts).
+    const base = compileFeaturePlans([plan], coarseningOf).get(plan.spec.id)!;
     const name = variantInfo.get(plan)?.name;
     // Prepared statement names are per connection: a variant's statements need their own.
     fp = name
