@@ -113,4 +113,25 @@ describe('concurrent bulk ingest', () => {
     const states = await db.query<{ stcd: string; status_tm: Date | null }>(`SELECT stcd, status_tm FROM hydro.st_stbprp_b WHERE stcd = ANY ($1::text[]) ORDER BY stcd`, [stations.map((s) => s.stcd)]);
     expect(states.rows.filter((r) => r.status_tm?.getTime() !== DAY0 + 6 * HOUR)).toEqual([]);
   }, 60_000);
+
+  it('raises the alarm that late data completes: the later hour first, then the earlier one', async () => {
+    const gauge = (await db.query<{ stcd: string }>(`SELECT stcd FROM hydro.st_stbprp_b WHERE sttp = 'PP' ORDER BY stcd OFFSET 40 LIMIT 1`)).rows[0]!.stcd;
+    const h0 = Date.parse('2025-03-12T10:00:00+08:00');
+    // 30 mm in each hour: neither hour alone reaches the 3-hour 50 mm rule, both together do.
+    const hour = (from: number) => hourRows([{ stcd: gauge, element: 'DRP' }], from, from + HOUR, () => 2.5);
+    const post = async (rows: Row[]) =>
+      (await fetch(`${platform.baseUrl}/water/observations`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(rows),
+      })).status;
+    expect(await post(hour(h0 + HOUR))).toBe(200);
+    const rule = async () => (await db.query<{ raised_at: Date; value: number }>(`SELECT raised_at, value FROM hydro.alarm WHERE stcd = $1 AND kind = 'rain_3h_50'`, [gauge])).rows;
+    expect(await rule()).toEqual([]);
+    expect(await post(hour(h0))).toBe(200);
+    const raised = await rule();
+    expect(raised.map((r) => [r.raised_at.getTime(), r.value])).toEqual([[h0 + 2 * HOUR, 60]]);
+    const state = (await db.query<{ status_tm: Date }>('SELECT status_tm FROM hydro.st_stbprp_b WHERE stcd = $1', [gauge])).rows[0]!;
+    expect(state.status_tm.getTime()).toBe(h0 + 2 * HOUR);
+  }, 30_000);
 });
