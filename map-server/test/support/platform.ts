@@ -7,6 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { pino } from 'pino';
 import type { Catalog } from '@onemap/geodata/catalog';
+import type Koa from 'koa';
 import { loadConfig } from '../../src/config.ts';
 import { startServer } from '../../src/server.ts';
 import { createTestDatabase } from '../../../scripts/test/test-db.ts';
@@ -14,6 +15,8 @@ import { createTestDatabase } from '../../../scripts/test/test-db.ts';
 export interface TestPlatform {
   readonly baseUrl: string;
   readonly databaseUrl: string;
+  /** The Koa application (openapi-coverage.test.ts enumerates its routers). */
+  readonly app: Koa;
   close(): Promise<void>;
 }
 
@@ -35,6 +38,7 @@ export async function startTestPlatform(env: Readonly<Record<string, string>> = 
     return {
       baseUrl: running.url,
       databaseUrl: db.url,
+      app: running.app,
       close: async () => {
         await running.close();
         await db.drop();
