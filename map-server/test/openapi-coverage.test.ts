@@ -150,6 +150,12 @@ describe('/api is valid OpenAPI 3.0', () => {
   it('passes swagger-parser validation', async () => {
     expect(doc.openapi).toMatch(/^3\.0\.\d+$/);
     await expect(SwaggerParser.validate(structuredClone(doc) as never)).resolves.toBeDefined();
+    // Another view (an administrator: every layer) is its own document, valid too, with the same platform part.
+    const admin = (await (await fetch(`${platform.baseUrl}/api`, { headers: { Authorization: `Bearer ${adminToken}` } })).json()) as Doc;
+    expect(Object.keys(admin.paths).length).toBe(Object.keys(doc.paths).length);
+    expect(JSON.stringify(admin.paths['/collections/{collectionId}/items']!.post)).toBe(JSON.stringify(doc.paths['/collections/{collectionId}/items']!.post));
+    expect(JSON.stringify(admin.components['parameters']!['collectionId'])).not.toBe(JSON.stringify(doc.components['parameters']!['collectionId']));
+    await expect(SwaggerParser.validate(structuredClone(admin) as never)).resolves.toBeDefined();
   });
 
   it('has unique operationIds, resolvable $refs and every path parameter declared', () => {

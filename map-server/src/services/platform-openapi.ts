@@ -607,6 +607,9 @@ export function platformOpenApi(routes: readonly PlatformRoute[] = PLATFORM_ROUT
   };
 }
 
+const PLATFORM_DESCRIPTION =
+  '另含平台自有接口: 水利与 SensorThings、管线、影像 (STAC)、规划、城管、导入、编辑与历史、变化、认证与运维; 写操作需 Bearer 令牌。 / Also the platform\'s own APIs: hydrology and SensorThings, pipelines, imagery (STAC), planning, city management, imports, edits and history, changes, auth and operations; writes need a bearer token (an API token or a login session).';
+
 interface OpenApiLike {
   readonly tags?: readonly unknown[];
   readonly paths: Readonly<Record<string, object>>;
@@ -635,5 +638,12 @@ export function withPlatformApi<D extends OpenApiLike>(doc: D, platform: ReturnT
       target[name] = value;
     }
   }
-  return { ...doc, tags: [...(doc.tags ?? []), ...platform.tags], paths, components };
+  const info = doc['info'] as { description?: string } | undefined;
+  return {
+    ...doc,
+    ...(info ? { info: { ...info, description: `${info.description ?? ''} ${PLATFORM_DESCRIPTION}`.trim() } } : {}),
+    tags: [...(doc.tags ?? []), ...platform.tags],
+    paths,
+    components,
+  };
 }
