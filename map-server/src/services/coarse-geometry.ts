@@ -44,5 +44,6 @@ export function shownIntersectsSql(g: string, box: string, c: GeometryCoarsening
   const exact = `ST_Intersects(${shownGeometrySql(g, c, storageSrid)}, ${box})`;
   if (!sureInside) return `${g} && ST_Expand(${box}, ${cell}) AND ${exact}`;
   // Not `g @ ST_Expand(box, -cell)`: a box narrower than two cells would turn inside out.
-  return `${g} && ST_Expand(${box}, ${cell}) AND CASE WHEN ST_Expand(${g}, ${cell}) @ ${box} THEN true ELSE ${exact} END`;
+  // On box2d, as building an expanded geometry per row costs a quarter more (measured).
+  return `${g} && ST_Expand(${box}, ${cell}) AND CASE WHEN ST_Expand(${g}::box2d, ${cell}) @ ${box}::box2d THEN true ELSE ${exact} END`;
 }
