@@ -43,17 +43,17 @@ console.log(`segments: ${total.rows[0]!.n}`);
 
 // 1. Burst and traces. Graphs are cached until the network changes: one cold call first.
 for (const [name, category, run] of [
-  ['burst (JS), cold graph', 'JS', (id: string) => burstAnalysis(pool, id, [], true)],
-  ['trace down (PS), cold graph', 'PS', (id: string) => traceAnalysis(pool, { segment: id }, 'down', true)],
+  ['burst (JS), cold graph', 'JS', (id: string) => burstAnalysis(pool, id, [])],
+  ['trace down (PS), cold graph', 'PS', (id: string) => traceAnalysis(pool, { segment: id }, 'down')],
 ] as const) {
   await pool.query(`SELECT nextval('pipe.network_version')`);
   const { rows } = await pool.query<{ id: string }>('SELECT id::text FROM pipe.segments WHERE category = $1 ORDER BY md5(id::text) LIMIT 1', [category]);
   console.log(`${name}: ${fmt(await timeEach(rows.map((r) => r.id), run))}`);
 }
 for (const [name, category, run] of [
-  ['burst (JS)', 'JS', (id: string) => burstAnalysis(pool, id, [], true)],
-  ['trace down (PS)', 'PS', (id: string) => traceAnalysis(pool, { segment: id }, 'down', true)],
-  ['trace up (PS)', 'PS', (id: string) => traceAnalysis(pool, { segment: id }, 'up', true)],
+  ['burst (JS)', 'JS', (id: string) => burstAnalysis(pool, id, [])],
+  ['trace down (PS)', 'PS', (id: string) => traceAnalysis(pool, { segment: id }, 'down')],
+  ['trace up (PS)', 'PS', (id: string) => traceAnalysis(pool, { segment: id }, 'up')],
 ] as const) {
   const { rows } = await pool.query<{ id: string }>('SELECT id::text FROM pipe.segments WHERE category = $1 ORDER BY md5(id::text) LIMIT $2', [category, runs]);
   console.log(`${name}: ${fmt(await timeEach(rows.map((r) => r.id), run))}`);

@@ -141,6 +141,8 @@ describe('/api covers the routers', () => {
     }
     // Spot checks against the route files: every /pipes route needs sign-in; reads of hydrology do not.
     for (const o of ops.filter((x) => x.path.startsWith('/pipes/'))) expect(o.op.security, o.path).toEqual([{ bearerAuth: [] }]);
+    // …and all but the category dictionary are for the pipeline departments: 403 for other staff.
+    for (const o of ops.filter((x) => x.path.startsWith('/pipes/') && x.path !== '/pipes/categories')) expect(Object.keys((o.op as Operation & { responses: object }).responses), o.path).toContain('403');
     expect(doc.paths['/water/status']!.get!.security).toBeUndefined();
     expect(doc.paths['/imports']!.post!.security).toEqual([{ bearerAuth: [] }]);
   });

@@ -1,7 +1,8 @@
 /**
  * Pipeline analyses on the real server and PostGIS (domain.md §1.6–1.8): 纵断面 against the stored
  * depths and elevations, 横断面 against an independent ST_Intersects count, GB 50289 净距 with a
- * planted violation and a pair that needs review, 开挖 over a known water main.
+ * planted violation and a pair that needs review, 开挖 over a known water main. They are for the
+ * pipeline departments only: another department's staff gets 403 and nothing of the network.
  */
 import { describe, expect, it } from 'vitest';
 import { createPool } from '../src/db.ts';
@@ -23,18 +24,28 @@ async function auth(): Promise<Record<string, string>> {
   return { Authorization: `Bearer ${token}` };
 }
 
-/** Another department's staff: the desensitised view (the public gets 401: security.test.ts). */
+/** Another department's staff: refused with 403 (the public gets 401: security-pipes.test.ts). */
 async function other(): Promise<Record<string, string>> {
   await auth();
   return { Authorization: `Bearer ${otherDepartment}` };
 }
 
-async function call(path: string, init: { auth?: boolean; body?: unknown } = {}) {
-  const headers: Record<string, string> = init.auth ? await auth() : await other();
+/** As the pipeline department, or (`other`) as another department's staff. */
+async function call(path: string, init: { other?: boolean; body?: unknown } = {}) {
+  const headers: Record<string, string> = init.other ? await other() : await auth();
   if (init.body !== undefined) headers['Content-Type'] = 'application/json';
   const res = await fetch(`${ctx.platform.baseUrl}${path}`, init.body !== undefined ? { method: 'POST', headers, body: JSON.stringify(init.body) } : { headers });
   const text = await res.text();
-  return { status: res.status, type: res.headers.get('content-type') ?? '', json: text ? JSON.parse(text) : undefined };
+  return { status: res.status, type: res.headers.get('content-type') ?? '', text, json: text ? JSON.parse(text) : undefined };
+}
+
+/** Another department's answer: 403 problem+json, bilingual, naming no depth, owner, element or position. */
+function expectRefused(r: Awaited<ReturnType<typeof call>>): void {
+  expect(r.status).toBe(403);
+  expect(r.type).toContain('application/problem+json');
+  expect(r.json.detail).toContain('仅限管线权属部门');
+  expect(r.json.detail).toContain('pipeline departments');
+  expect(r.text).not.toMatch(/depth|owner_unit|elev|crossings|segments"|features|coordinates|\d+\.\d{4,}/);
 }
 
 describe('longitudinal profile (纵断面)', () => {
@@ -50,7 +61,7 @@ describe('longitudinal profile (纵断面)', () => {
 
   it('gives chainage, ground, invert, top and depth per node equal to the stored values', async () => {
     const ids = await run();
-    const r = await call(`/pipes/profile?segments=${ids.join(',')}`, { auth: true });
+    const r = await call(`/pipes/profile?segments=${ids.join(',')}`);
     expect(r.status).toBe(200);
     expect(r.json.nodes).toHaveLength(4);
     expect(r.json.segments.map((s: { id: number }) => s.id)).toEqual(ids);
@@ -82,18 +93,18 @@ describe('longitudinal profile (纵断面)', () => {
     expect(r.json.nodes[3].ground_elev).toBeCloseTo(last.gb, 3);
     expect(r.json.length_m).toBeCloseTo(chainage, 1);
     // Given backwards, the run is walked from the other end with the same values mirrored.
-    const back = await call(`/pipes/profile?segments=${[...ids].reverse().join(',')}`, { auth: true });
+    const back = await call(`/pipes/profile?segments=${[...ids].reverse().join(',')}`);
     expect(back.status).toBe(200);
     expect(back.json.nodes.map((n: { point_id: number }) => n.point_id)).toEqual(r.json.nodes.map((n: { point_id: number }) => n.point_id).reverse());
     expect(back.json.segments[0].reversed).toBe(true);
   });
 
-  it('hides depths from other departments and rejects a run that is not connected', async () => {
+  it('refuses other departments (403) and rejects a run that is not connected', async () => {
     const ids = await run();
-    const anon = await call(`/pipes/profile?segments=${ids.join(',')}`);
-    expect(anon.status).toBe(200);
-    expect(anon.json.nodes.every((n: { depth: unknown; invert_elev: unknown }) => n.depth === null && n.invert_elev === null)).toBe(true);
-    const gap = await call(`/pipes/profile?segments=${ids[0]},${ids[2]}`, { auth: true });
+    expectRefused(await call(`/pipes/profile?segments=${ids.join(',')}`, { other: true }));
+    // Refused before the parameters are read: a bad request is no way to learn about the network.
+    expectRefused(await call('/pipes/profile?segments=999999999', { other: true }));
+    const gap = await call(`/pipes/profile?segments=${ids[0]},${ids[2]}`);
     expect(gap.status).toBe(400);
     expect(gap.type).toContain('application/problem+json');
     expect(gap.json.parameter).toBe('segments');
@@ -115,7 +126,7 @@ describe('cross-section (横断面)', () => {
 
   it('lists every crossed segment, as many as ST_Intersects finds, ordered by offset with interpolated depths', async () => {
     const line = await cutAcrossWater();
-    const r = await call(`/pipes/section?line=${line.join(',')}`, { auth: true });
+    const r = await call(`/pipes/section?line=${line.join(',')}`);
     expect(r.status).toBe(200);
     const { rows } = await ctx.db.query(`SELECT count(*)::int AS n, array_agg(id::int ORDER BY id) AS ids FROM pipe.segments
       WHERE ST_Intersects(geom_4549, ST_Transform(ST_SetSRID(ST_MakeLine(ST_MakePoint($1, $2), ST_MakePoint($3, $4)), 4490), 4549))`, line);
@@ -132,11 +143,12 @@ describe('cross-section (横断面)', () => {
     expect(c.depth).toBeGreaterThanOrEqual(seg.rows[0].lo - 0.001);
     expect(c.depth).toBeLessThanOrEqual(seg.rows[0].hi + 0.001);
     expect(c.geometry.type).toBe('Point');
-    // The same cut as a POSTed GeoJSON LineString gives the same answer; other departments get no depth.
-    const posted = await call('/pipes/section', { auth: true, body: { type: 'LineString', coordinates: [line.slice(0, 2), line.slice(2)] } });
+    // The same cut as a POSTed GeoJSON LineString gives the same answer; other departments get 403.
+    const posted = await call('/pipes/section', { body: { type: 'LineString', coordinates: [line.slice(0, 2), line.slice(2)] } });
     expect(posted.json.crossings).toEqual(r.json.crossings);
-    const anon = await call(`/pipes/section?line=${line.join(',')}`);
-    expect(JSON.stringify(anon.json)).not.toContain('depth');
+    expect(c).toHaveProperty('owner_unit');
+    expectRefused(await call(`/pipes/section?line=${line.join(',')}`, { other: true }));
+    expectRefused(await call('/pipes/section', { other: true, body: { type: 'LineString', coordinates: [line.slice(0, 2), line.slice(2)] } }));
   });
 
   it('rejects bad and overlong cuts with problem+json', async () => {
@@ -146,7 +158,7 @@ describe('cross-section (横断面)', () => {
       expect(r.type).toContain('application/problem+json');
     }
     expect((await call('/pipes/section', { body: { type: 'Point', coordinates: [121.4, 28.6] } })).status).toBe(400);
-    const text = await fetch(`${ctx.platform.baseUrl}/pipes/section`, { method: 'POST', headers: { 'Content-Type': 'text/plain', ...(await other()) }, body: '121.4,28.6,121.41,28.61' });
+    const text = await fetch(`${ctx.platform.baseUrl}/pipes/section`, { method: 'POST', headers: { 'Content-Type': 'text/plain', ...(await auth()) }, body: '121.4,28.6,121.41,28.61' });
     expect(text.status).toBe(415);
   });
 });
@@ -221,6 +233,7 @@ describe('clearance check (净距分析, GB 50289)', () => {
     expect(p).toMatchObject({ status: 'needs review', required_m: 1.5, clearance_m: null });
     expect(p!.missing).toContain(`${ids.js2}.diameter_mm`);
     expect(r.json.summary.horizontalNeedsReview).toBeGreaterThanOrEqual(1);
+    expectRefused(await call(`/pipes/clearance?bbox=${bbox.join(',')}`, { other: true }));
   });
 
   it('answers a full 1 km² box of the dense sample within the statement timeout', async () => {
@@ -253,7 +266,7 @@ describe('excavation (开挖分析)', () => {
 
   it('lists a water main hit by a deep dig with its owner and the valves the burst analysis closes', async () => {
     const main = await digOverWaterMain();
-    const r = await call('/pipes/excavation', { auth: true, body: { area: main.area, depth_m: main.deepest + 1 } });
+    const r = await call('/pipes/excavation', { body: { area: main.area, depth_m: main.deepest + 1 } });
     expect(r.status).toBe(200);
     const hit = r.json.segments.features.find((f: { id: number }) => f.id === main.id);
     expect(hit.properties).toMatchObject({ status: 'hit', category: 'JS', owner_unit: '台州市自来水有限公司' });
@@ -267,15 +280,11 @@ describe('excavation (开挖分析)', () => {
     expect(burst.json.valvesToClose.features.length).toBeGreaterThan(0);
     for (const f of burst.json.valvesToClose.features) expect(valves).toContain(f.properties.point_no);
     expect(r.json.summary.valvesToClose).toBe(valves.length);
-    // A shallow dig stays above the main; other departments get no owners or depths.
-    const shallow = await call('/pipes/excavation', { auth: true, body: { area: main.area, depth_m: Math.max(0.01, main.shallowest - 0.3) } });
+    // A shallow dig stays above the main; other departments get 403.
+    const shallow = await call('/pipes/excavation', { body: { area: main.area, depth_m: Math.max(0.01, main.shallowest - 0.3) } });
     expect(shallow.json.segments.features.map((f: { id: number }) => f.id)).not.toContain(main.id);
-    const anon = await call('/pipes/excavation', { body: { area: main.area, depth_m: main.deepest + 1 } });
-    expect(anon.status).toBe(200);
-    expect(anon.json.owners).toBeUndefined();
-    expect(JSON.stringify(anon.json)).not.toContain('owner_unit');
-    expect(JSON.stringify(anon.json)).not.toContain('top_depth_m');
-    expect(anon.json.segments.features.map((f: { id: number }) => f.id)).toContain(main.id);
+    expectRefused(await call('/pipes/excavation', { other: true, body: { area: main.area, depth_m: main.deepest + 1 } }));
+    expectRefused(await call(`/pipes/burst?segment=${main.id}`, { other: true }));
   });
 
   it('lists a pipe of unknown depth as needs review, even for a shallow dig', async () => {
@@ -285,7 +294,7 @@ describe('excavation (开挖分析)', () => {
     const y = rows[0].y - 47;
     const id = await plant('TEJ1', 'JS', x, y, x + 10, y, { diameter_mm: 200 });
     const area = (await ctx.db.query(`SELECT ST_AsGeoJSON(ST_Transform(ST_Buffer(ST_SetSRID(ST_MakePoint($1, $2), 4549), 2, 4), 4490), 9)::json AS a`, [x + 5, y])).rows[0].a;
-    const r = await call('/pipes/excavation', { auth: true, body: { area, depth_m: 0.2 } });
+    const r = await call('/pipes/excavation', { body: { area, depth_m: 0.2 } });
     expect(r.status).toBe(200);
     const f = r.json.segments.features.find((s: { id: number }) => s.id === id);
     expect(f.properties).toMatchObject({ status: 'needs review', top_depth_m: null, owner_unit: '测试权属单位' });

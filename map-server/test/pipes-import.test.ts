@@ -12,11 +12,15 @@ import { usePlatform } from './support/platform.ts';
 
 const ctx = usePlatform();
 let token: string | undefined;
+/** An editor outside the pipeline departments: refused (403). */
+let otherEditor: string | undefined;
 
 async function auth(): Promise<Record<string, string>> {
   if (token === undefined) {
     const pool = createPool({ databaseUrl: ctx.platform.databaseUrl, poolMax: 1, statementTimeoutMs: 5000 });
-    token = await createApiToken(pool, '物探队', 'editor', 1);
+    // The survey team imports for the pipeline department (住建局, owner of the pipe layers).
+    token = await createApiToken(pool, '物探队', 'editor', 1, { department: 'tz-zj' });
+    otherEditor = await createApiToken(pool, '其他科室', 'editor', 1);
     await pool.end();
   }
   return { Authorization: `Bearer ${token}` };
@@ -102,6 +106,10 @@ describe('survey import on PostGIS', () => {
   it('requires an editor token, a CRS and stays under the size limit', async () => {
     const csv = await toCsv(survey().pts, survey().lns);
     expect((await post('crs=EPSG:4549', csv, false)).status).toBe(401);
+    await auth();
+    const refused = await fetch(`${ctx.platform.baseUrl}/pipes/import?crs=EPSG:4549`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${otherEditor}` }, body: JSON.stringify(csv) });
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain('pipeline departments');
     expect((await post('crs=EPSG:3857', csv)).status).toBe(400);
     expect((await post('crs=EPSG:4549&bogus=1', csv)).status).toBe(400);
     expect((await post('crs=EPSG:4549', { points: 'x'.repeat(11 * 1024 * 1024), lines: '' })).status).toBe(413);

@@ -86,11 +86,24 @@ describe('survey export and import round trip', () => {
   it('guards the export: token, adcode, format', async () => {
     // Anonymous callers never get the tables (401, or 404 where the pipe layers are hidden from them).
     expect([401, 404]).toContain((await get(`/pipes/survey?district=${DISTRICT}`, false)).status);
-    // An editor outside the pipeline departments sees the desensitised layer: no tables.
+    // An editor outside the pipeline departments sees the desensitised layer: no tables, no
+    // import, no import report (403, before any parameter is read).
     const pool = createPool({ databaseUrl: ctx.platform.databaseUrl, poolMax: 1, statementTimeoutMs: 5000 });
     const other = await createApiToken(pool, '其他科室', 'editor', 1).finally(() => pool.end());
-    const denied = await fetch(`${ctx.platform.baseUrl}/pipes/survey?district=${DISTRICT}`, { headers: { Authorization: `Bearer ${other}` } });
-    expect([403, 404]).toContain(denied.status);
+    const asOther = { Authorization: `Bearer ${other}` };
+    for (const [path, init] of [
+      [`/pipes/survey?district=${DISTRICT}`, {}],
+      [`/pipes/survey?district=${DISTRICT}&f=csv&table=points`, {}],
+      ['/pipes/imports/1/report', {}],
+      ['/pipes/import?crs=EPSG:4549&dryRun=true', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ points: '', lines: '' }) }],
+    ] as [string, RequestInit][]) {
+      const denied = await fetch(`${ctx.platform.baseUrl}${path}`, { ...init, headers: { ...(init.headers as Record<string, string> | undefined), ...asOther } });
+      expect(denied.status, path).toBe(403);
+      expect(denied.headers.get('content-type')).toContain('application/problem+json');
+      const text = await denied.text();
+      expect(text).toContain('pipeline departments');
+      expect(text, path).not.toMatch(/depth|owner_unit|elev|point_no|\d+\.\d{4,}/);
+    }
     expect((await get('/pipes/survey?district=33108')).status).toBe(400);
     expect((await get('/pipes/survey?district=999999')).status).toBe(404);
     expect((await get(`/pipes/survey?district=${DISTRICT}&f=csv`)).status).toBe(400);

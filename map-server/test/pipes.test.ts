@@ -2,7 +2,8 @@
  * Underground pipelines (issue #8) on the real server and PostGIS: the CJJ 61 dictionaries, the
  * ≥ 100 000-segment sample networks with their planted defects, the catalogued layers, burst
  * (valve isolation) checked against an independent recursive-CTE search, up/downstream traces,
- * desensitisation for other departments, and problem+json for bad input.
+ * the desensitised layer for other departments (who get 403 from the analyses), and problem+json
+ * for bad input.
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,8 +21,9 @@ beforeAll(async () => {
   db = new pg.Client({ connectionString: platform.databaseUrl });
   await db.connect();
   const pool = createPool({ databaseUrl: platform.databaseUrl, poolMax: 1, statementTimeoutMs: 5000 });
-  // The pipe layers are internal and owned by 住建局 (tz-zj): its token sees every attribute,
-  // another department's staff the desensitised view (security.test.ts covers the public).
+  // The pipe layers are owned by 住建局 (tz-zj): its token sees every attribute and runs the
+  // analyses; another department's staff sees the desensitised layer and no analysis
+  // (security-pipes.test.ts covers the public).
   token = await createApiToken(pool, '管线科', 'editor', 1, { department: 'tz-zj' });
   otherDepartment = await createApiToken(pool, '水利局', 'staff', 1, { department: 'tz-sl' });
   await pool.end();
@@ -31,10 +33,11 @@ afterAll(async () => {
   await platform?.close();
 });
 
-async function get(path: string, auth = false) {
-  const res = await fetch(`${platform.baseUrl}${path}`, { headers: { Authorization: `Bearer ${auth ? token : otherDepartment}` } });
+/** As the pipeline department (the default) or as another department's staff. */
+async function get(path: string, who: 'department' | 'other' = 'department') {
+  const res = await fetch(`${platform.baseUrl}${path}`, { headers: { Authorization: `Bearer ${who === 'department' ? token : otherDepartment}` } });
   const text = await res.text();
-  return { status: res.status, type: res.headers.get('content-type') ?? '', json: text ? JSON.parse(text) : undefined };
+  return { status: res.status, type: res.headers.get('content-type') ?? '', text, json: text ? JSON.parse(text) : undefined };
 }
 
 /** The valves an isolation must close, found independently of the server's TypeScript search. */
@@ -82,9 +85,9 @@ describe('pipe data model and sample', () => {
   });
 
   it('serves the pipe layers to other departments in the catalogue and as features, without depth or owner', async () => {
-    const cat = await get('/catalog');
+    const cat = await get('/catalog', 'other');
     expect(JSON.stringify(cat.json)).toContain('管线');
-    const items = await get('/collections/pipe_segments/items?limit=3&bbox=121.40,28.64,121.45,28.68');
+    const items = await get('/collections/pipe_segments/items?limit=3&bbox=121.40,28.64,121.45,28.68', 'other');
     expect(items.status).toBe(200);
     expect(items.json.features.length).toBe(3);
     for (const f of items.json.features) {
@@ -134,12 +137,16 @@ describe('burst analysis (爆管/关阀)', () => {
     expect(viaFailed.json.failedValves.features.length).toBeGreaterThanOrEqual(1);
   });
 
-  it('hides depth and owner from other departments and shows them to the pipeline department', async () => {
+  it('refuses other departments with 403 and shows depth and owner to the pipeline department', async () => {
     const seg = await waterSegmentBetweenMeters();
-    const anon = await get(`/pipes/burst?segment=${seg.id}`);
-    const text = JSON.stringify(anon.json);
-    for (const key of ['owner_unit', 'start_depth', 'end_elev', 'ground_elev', '"depth"']) expect(text).not.toContain(key);
-    const dept = await get(`/pipes/burst?segment=${seg.id}`, true);
+    for (const path of [`/pipes/burst?segment=${seg.id}`, `/pipes/trace?segment=${seg.id}&direction=connected`, '/pipes/burst?segment=NOPE999', '/pipes/burst']) {
+      const other = await get(path, 'other');
+      expect(other.status, path).toBe(403);
+      expect(other.type).toContain('application/problem+json');
+      expect(other.json.detail).toMatch(/仅限管线权属部门.*pipeline departments/);
+      for (const key of ['owner_unit', 'depth', 'elev', 'valve', 'features', 'coordinates', seg.line_no]) expect(other.text, path).not.toContain(key);
+    }
+    const dept = await get(`/pipes/burst?segment=${seg.id}`);
     expect(dept.json.isolatedSegments.features[0].properties).toMatchObject({ owner_unit: '台州市自来水有限公司', start_depth: expect.any(Number) });
   });
 

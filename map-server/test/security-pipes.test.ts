@@ -4,7 +4,8 @@
  * (hot path, Koa path, composite, OGC WebMercatorQuad and CGCS2000Quad, dataset tiles) and in
  * features, queryables and exports, and cannot filter, sort or select by the hidden properties;
  * the pipeline analyses stay closed to it (401, bilingual). Pipe points stay internal. The owner
- * department (住建局) still sees everything; other departments keep their staff view (z15).
+ * department (住建局) still sees everything; other departments keep their staff view (z15, tiles
+ * on a 3-px grid) and get 403 from the analyses.
  */
 import { VectorTile, type VectorTileLayer } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
@@ -144,6 +145,8 @@ describe('the rules', () => {
       ['diameter exact', rules.filter((r) => !(isPublicPipe(r) && r.action === 'round')), /exact values of diameter_mm/],
       ['deeper zoom', rules.map((r) => (isPublicPipe(r) && r.action === 'generalise' ? { ...r, maxZoom: 17 } : r)), /zoom levels above 15/],
       ['finer coordinates', rules.map((r) => (isPublicPipe(r) && r.action === 'generalise' ? { ...r, decimals: 5 } : r)), /finer coordinates/],
+      ['finer tile grid', rules.map((r) => (isPublicPipe(r) && r.action === 'generalise' ? { ...r, snapPx: 2 } : r)), /tile grid finer than 3 px/],
+      ['no tile grid', rules.map((r) => (isPublicPipe(r) && r.action === 'generalise' ? { ...r, snapPx: null } : r)), /tile grid finer than 3 px/],
     ];
     for (const [name, bad, message] of variants) {
       expect(() => buildSecurePlans(plans, bad), name).toThrow(RuleError);
@@ -340,6 +343,21 @@ describe('public features', () => {
     expect((await mvt(staffTile)).bytes.includes('owner_unit')).toBe(false);
     expect((await get(`/tiles/pipe_segments/15/${t15.col}/${t15.row}.mvt`)).status).toBe(404);
   });
+
+  it('draws other departments\' pipe tiles on a 3-px grid (migration 0095), the owner\'s at survey precision', async () => {
+    // 3 px = 48 of the 4096 tile units: ≈ 14 m at z15 for segments, ≈ 7 m at z16 for points.
+    for (const [layer, z] of [['pipe_segments', 15], ['pipe_points', 16], ['pipe_segments', 14]] as const) {
+      const t = WEB_MERCATOR_QUAD.tileAt(at[0], at[1], z);
+      const path = `/tiles/${layer}/${z}/${t.col}/${t.row}.mvt`;
+      const staff = await get(path, otherToken);
+      expect(staff.status, path).toBe(200);
+      const s = summary((await mvt(staff)).layers[layer]!);
+      expect(s.points.length, path).toBeGreaterThan(10);
+      expect(onGrid(s.points, 48), path).toBe(1);
+      const own = summary((await mvt(await get(path, ownerToken))).layers[layer]!);
+      expect(onGrid(own.points, 48), path).toBeLessThan(0.5);
+    }
+  });
 });
 
 describe('public analyses', () => {
@@ -372,6 +390,57 @@ describe('public analyses', () => {
       expect(owned.status, path).not.toBe(401);
       expect(owned.status, path).toBeLessThan(500);
     }
+  });
+});
+
+describe('analyses for other departments', () => {
+  it('answers every pipeline analysis and survey tool with 403 and nothing about the network; the owner department gets the result', async () => {
+    const line = { type: 'LineString', coordinates: [[at[0] - 0.001, at[1]], [at[0] + 0.001, at[1]]] };
+    const area = { type: 'Polygon', coordinates: [[[at[0], at[1]], [at[0] + 0.001, at[1]], [at[0] + 0.001, at[1] + 0.001], [at[0], at[1] + 0.001], [at[0], at[1]]]] };
+    const json = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const calls: [string, RequestInit?][] = [
+      [`/pipes/burst?segment=${segment.id}`],
+      [`/pipes/trace?segment=${segment.id}&direction=down`],
+      [`/pipes/profile?segments=${segment.id}`],
+      [`/pipes/section?line=${line.coordinates.flat().join(',')}`],
+      ['/pipes/section', json(line)],
+      [`/pipes/clearance?bbox=${at[0] - 0.005},${at[1] - 0.005},${at[0] + 0.005},${at[1] + 0.005}`],
+      ['/pipes/excavation', json({ area, depth_m: 30 })],
+      [`/pipes/nearest?lon=${at[0]}&lat=${at[1]}&radius_m=500`],
+      ['/pipes/survey?district=331002&f=csv&table=lines'],
+      ['/pipes/import?crs=EPSG:4549&dryRun=true', json({ points: '', lines: '' })],
+      ['/pipes/imports/1/report'],
+      // Malformed requests too: refused before any parameter is read.
+      ['/pipes/burst?segment=NOPE'],
+      ['/pipes/nearest?lon=1'],
+    ];
+    for (const [path, init] of calls) {
+      const headers = { ...(init?.headers as Record<string, string> | undefined) };
+      const r = await fetch(`${platform.baseUrl}${path}`, { ...init, headers: { ...headers, Authorization: `Bearer ${otherToken}` } });
+      expect(r.status, path).toBe(403);
+      expect(r.headers.get('content-type')).toMatch(/problem\+json/);
+      const text = await r.text();
+      const body = JSON.parse(text) as { detail: string };
+      expect(body.detail).toContain('仅限管线权属部门');
+      expect(body.detail).toContain('pipeline departments');
+      // No depth, owner, element, id or position: not even one digit of a coordinate.
+      expect(text, path).not.toMatch(/owner_unit|depth|elev|valve|isolated|line_no|distance|offset|coordinates|\d+\.\d{4,}/);
+      expect(text, path).not.toContain(segment.line_no);
+    }
+    // The owner department gets the results, depths and owners included.
+    const section = await fetch(`${platform.baseUrl}/pipes/section`, { ...json(line), headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${ownerToken}` } });
+    expect(section.status).toBe(200);
+    const dig = await fetch(`${platform.baseUrl}/pipes/excavation`, { ...json({ area, depth_m: 30 }), headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${ownerToken}` } });
+    expect(dig.status).toBe(200);
+    const d = (await dig.json()) as { owners: unknown[]; segments: { features: { properties: Record<string, unknown> }[] } };
+    expect(Array.isArray(d.owners)).toBe(true);
+    for (const f of d.segments.features) expect(f.properties).toHaveProperty('owner_unit');
+    // The category dictionary (names, codes, colours) stays open to every signed-in caller.
+    const categories = await get('/pipes/categories', otherToken);
+    expect(categories.status).toBe(200);
+    const cats = await categories.text();
+    expect(cats).toContain('JS');
+    expect(cats).not.toMatch(/owner_unit|depth|coordinates/);
   });
 });
 

@@ -162,10 +162,10 @@ describe('classification: the public gets nothing of an internal layer (pipe_poi
     expect(burst.status).toBe(401);
     const text = await burst.text();
     expect(text).not.toMatch(/owner_unit|depth|isolated/);
-    // Signed in, other departments' staff may use the analyses (desensitised).
+    // Signed in, other departments' staff get 403: the analyses are for the pipeline departments.
     const staff = await get(`/pipes/burst?segment=${segmentId}`, waterStaffToken);
-    expect(staff.status).toBe(200);
-    expect(await staff.text()).not.toMatch(/owner_unit|start_depth/);
+    expect(staff.status).toBe(403);
+    expect(await staff.text()).not.toMatch(/owner_unit|depth|isolated|coordinates/);
   });
 
   it('refuses a bad bearer token with 401 rather than serving it as the public', async () => {

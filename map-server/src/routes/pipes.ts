@@ -1,11 +1,14 @@
 /**
- * Pipeline analyses (issue #8): 爆管/关阀分析 and 上下游追踪/连通性. Parse → call → respond.
- * The public sees pipe segments only as generalised lines in tiles and features (migration
- * 0088); the analyses read depths, valves and the network's topology, so anonymous callers get
- * 401 and nothing else, whatever they ask. Signed-in callers who may not see `pipe_segments`
- * get the 404 of an unknown path; the owner department and administrators see every
- * attribute, other signed-in staff the desensitised result (no depth, elevation, pressure or
- * owner).
+ * Pipeline analyses and tools (issue #8): 爆管/关阀分析, 上下游追踪/连通性, 纵横断面, 净距, 开挖,
+ * nearest segment, survey export/import. Parse → call → respond.
+ * They are for the pipeline departments only (issue #8 item 4): the owner department of
+ * `pipe_segments` and administrators (audience 'full'). An analysis takes a caller-drawn
+ * line, polygon or point and answers about the exact network, so no coarsening of its output
+ * could keep it as coarse as the desensitised layer (a drawn line can be moved until it
+ * touches a pipe): every other caller is refused whatever they ask, before any parameter is
+ * read. Anonymous callers get 401; signed-in callers who may not see `pipe_segments` the 404
+ * of an unknown path; other signed-in staff 403. Only the CJJ 61 category dictionary (names,
+ * codes, colours: no positions) is open to every signed-in caller who sees the layer.
  */
 import Router from '@koa/router';
 import type { Context } from 'koa';
@@ -25,6 +28,11 @@ import { reportCsv } from '../services/pipe-import-parse.ts';
 import { readSurveyWorkbook, XLSX_TYPE } from '../services/pipe-survey-xlsx.ts';
 import { surveyTables, tableCsv, tablesXlsx } from '../services/pipe-survey-export.ts';
 import { nearestSegment, pipeCategories } from '../services/pipe-lookup.ts';
+
+/** Paths every signed-in caller who sees `pipe_segments` may call; all others need audience 'full'. */
+const OPEN_TO_STAFF: ReadonlySet<string> = new Set(['/pipes/categories']);
+
+export const PIPELINE_DEPARTMENTS_ONLY = '管线分析与成果表仅限管线权属部门及管理员使用 / pipeline analyses and survey tools are for the pipeline departments (the owner department) and administrators only';
 
 /** Largest XLSX survey upload (bytes). */
 const MAX_XLSX_BYTES = 20 * 1024 * 1024;
@@ -141,20 +149,19 @@ export function pipeRoutes({ pool, secure, plans }: AppContext): Router {
     const principal = principalOf(koa);
     if (principal.role === 'public')
       throw new AuthError(401, '管线分析需要登录, 公众仅可查看概化管线图 / pipeline analyses need a signed-in user or an API token; the public sees generalised pipe lines only');
-    if (secure.audience(principal, 'pipe_segments') === 'none') throw new NotFoundError('NotFound', `no resource at ${koa.path}`);
+    const audience = secure.audience(principal, 'pipe_segments');
+    if (audience === 'none') throw new NotFoundError('NotFound', `no resource at ${koa.path}`);
+    if (audience !== 'full' && !OPEN_TO_STAFF.has(koa.path)) throw new AuthError(403, PIPELINE_DEPARTMENTS_ONLY);
     noteAccess(koa, read);
     await next();
   });
-  /** Full attributes for the owner department and administrators; desensitised otherwise. */
-  const isDepartment = (koa: Context): boolean => secure.audience(principalOf(koa), 'pipe_segments') === 'full';
 
   router.get('/burst', async (koa) => {
     const q = pickParams(koa.query, ['segment', 'failedValves']);
     const segment = parseRef(q.segment, 'segment');
     if (segment === undefined) throw new BadRequestError('segment 必填 / segment is required (id or 管线编号)', { parameter: 'segment' });
     const failed = (q.failedValves ?? '').split(',').filter((s) => s !== '').map((s) => parseRef(s, 'failedValves')!);
-    const full = isDepartment(koa);
-    koa.body = await burstAnalysis(pool, segment, failed, full);
+    koa.body = await burstAnalysis(pool, segment, failed);
   });
 
   router.get('/trace', async (koa) => {
@@ -165,8 +172,7 @@ export function pipeRoutes({ pool, secure, plans }: AppContext): Router {
     const direction = q.direction ?? 'down';
     if (direction !== 'up' && direction !== 'down' && direction !== 'connected')
       throw new BadRequestError(`direction 必须是 up、down 或 connected / direction must be up, down or connected, got "${direction.slice(0, 20)}"`, { parameter: 'direction' });
-    const full = isDepartment(koa);
-    koa.body = await traceAnalysis(pool, segment !== undefined ? { segment } : { point: point! }, direction, full);
+    koa.body = await traceAnalysis(pool, segment !== undefined ? { segment } : { point: point! }, direction);
   });
 
   const parseBody = bodyParser({ enableTypes: ['json'], extendTypes: { json: ['application/json', 'application/geo+json'] }, jsonLimit: '256kb' });
@@ -177,21 +183,21 @@ export function pipeRoutes({ pool, secure, plans }: AppContext): Router {
   router.get('/profile', async (koa) => {
     const q = pickParams(koa.query, ['segments']);
     const ids = parseSegmentList(q.segments);
-    koa.body = await profileAnalysis(pool, ids, isDepartment(koa));
+    koa.body = await profileAnalysis(pool, ids);
   });
 
   router.get('/section', async (koa) => {
     const q = pickParams(koa.query, ['line']);
     if (q.line === undefined) throw new BadRequestError('line 必填 / line is required: lon1,lat1,lon2,lat2', { parameter: 'line' });
     const cut = parseCut(q.line, 'line');
-    koa.body = await sectionAnalysis(pool, cut, isDepartment(koa));
+    koa.body = await sectionAnalysis(pool, cut);
   });
 
   router.post('/section', parseBody, async (koa) => {
     pickParams(koa.query, []);
     requireJson(koa);
     const cut = parseCut(koa.request.body, 'line');
-    koa.body = await sectionAnalysis(pool, cut, isDepartment(koa));
+    koa.body = await sectionAnalysis(pool, cut);
   });
 
   router.get('/clearance', async (koa) => {
@@ -211,7 +217,7 @@ export function pipeRoutes({ pool, secure, plans }: AppContext): Router {
     const area = parsePolygon(b['area']);
     const depth = parseNumber(b['depth_m'], 'depth_m', 0, 30);
     const safety = b['safety_m'] === 0 ? 0 : parseNumber(b['safety_m'], 'safety_m', 0, 5, 0);
-    koa.body = await excavationAnalysis(pool, area, depth, safety, isDepartment(koa));
+    koa.body = await excavationAnalysis(pool, area, depth, safety);
   });
 
   // 管线探测成果导入 (survey import) with its QA report: CSV text in a JSON body {points, lines}, or
@@ -278,13 +284,11 @@ export function pipeRoutes({ pool, secure, plans }: AppContext): Router {
     koa.body = await nearestSegment(pool, at, category, radius);
   });
 
-  // 管线探测成果表 export of one district, in the format the import reads (department callers only:
-  // the tables hold depths and owners).
+  // 管线探测成果表 export of one district, in the format the import reads (the tables hold depths
+  // and owners: like every route here but /categories, pipeline departments only).
   router.get('/survey', async (koa) => {
     const q = pickParams(koa.query, ['district', 'f', 'table', 'crs']);
     await authenticate(pool, koa.get('Authorization') || undefined);
-    // The tables hold depths and owners: only callers who see the full pipe layer get them.
-    if (!isDepartment(koa)) throw new AppError(403, 'Forbidden', '成果表含埋深与权属单位, 仅限管线部门 / the survey tables hold depths and owners: pipeline departments only');
     const district = q.district ?? '';
     if (!/^\d{6}$/.test(district)) throw new BadRequestError('district 必须是 6 位行政区划代码 / district must be a 6-digit adcode', { parameter: 'district' });
     const f = q.f ?? 'xlsx';

@@ -1,8 +1,8 @@
 /**
  * Pipeline analyses over PostGIS: the graph searches run in TypeScript (pipe-burst.ts) on the
  * category graph, then the result is read back as GeoJSON features. SQL is fixed text; values
- * are bound. `full` = a pipeline department caller; otherwise depth, elevation, pressure and
- * owner never leave the server (脱敏, issue #8 §4).
+ * are bound. Only pipeline departments get here (routes/pipes.ts answers every other caller
+ * 403), so results carry every attribute.
  */
 import type { Pool } from '../db.ts';
 import { NotFoundError } from '../errors.ts';
@@ -14,9 +14,6 @@ export interface FeatureCollection {
   readonly type: 'FeatureCollection';
   readonly features: { type: 'Feature'; id: number; geometry: unknown; properties: Record<string, unknown> }[];
 }
-
-/** Properties that only pipeline departments see. */
-const SENSITIVE = ['start_depth', 'end_depth', 'start_elev', 'end_elev', 'depth', 'ground_elev', 'pressure_class', 'pressure_mpa', 'owner_unit', 'voltage_kv'];
 
 const SEGMENT_SQL = `SELECT id, line_no, category, subcategory, diameter_mm, width_mm, height_mm, material, round(length_m::numeric, 2)::float8 AS length_m,
   start_depth::float8, end_depth::float8, start_elev::float8, end_elev::float8, elev_ref, pressure_class, owner_unit, ST_AsGeoJSON(geom, 7)::json AS geometry
@@ -37,21 +34,21 @@ function numericId(ref: string): number | null {
   return /^\d{1,15}$/.test(ref) ? Number(ref) : null;
 }
 
-function collection(rows: readonly Record<string, unknown>[], full: boolean): FeatureCollection {
+function collection(rows: readonly Record<string, unknown>[]): FeatureCollection {
   return {
     type: 'FeatureCollection',
     features: rows.map(({ id, geometry, ...rest }) => {
       const properties: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(rest)) if (v !== null && (full || !SENSITIVE.includes(k))) properties[k] = v;
+      for (const [k, v] of Object.entries(rest)) if (v !== null) properties[k] = v;
       return { type: 'Feature', id: Number(id), geometry, properties };
     }),
   };
 }
 
-async function features(pool: Pool, sql: string, ids: readonly number[], full: boolean): Promise<FeatureCollection> {
+async function features(pool: Pool, sql: string, ids: readonly number[]): Promise<FeatureCollection> {
   if (ids.length === 0) return { type: 'FeatureCollection', features: [] };
   const { rows } = await pool.query<Record<string, unknown>>(sql, [ids]);
-  return collection(rows, full);
+  return collection(rows);
 }
 
 async function findSegment(pool: Pool, ref: string): Promise<{ id: number; category: string; start_point_id: number; end_point_id: number }> {
@@ -72,7 +69,7 @@ export interface BurstResult {
 }
 
 /** Valve isolation for a burst on a water (or gas) segment, by id or 管线编号. */
-export async function burstAnalysis(pool: Pool, ref: string, failedRefs: readonly string[], full: boolean): Promise<BurstResult> {
+export async function burstAnalysis(pool: Pool, ref: string, failedRefs: readonly string[]): Promise<BurstResult> {
   const seg = await findSegment(pool, ref);
   const failedIds = new Set<number>();
   if (failedRefs.length > 0) {
@@ -87,12 +84,12 @@ export async function burstAnalysis(pool: Pool, ref: string, failedRefs: readonl
   if (k < 0) throw new NotFoundError('PipeSegmentNotFound', `管线段已废弃 / segment ${ref} is abandoned`);
   const t = traceBurst(g, k, failedIds);
   const [valves, failed, isolated, cutOff, points, buildings] = await Promise.all([
-    features(pool, POINT_SQL, t.valvesToClose, full),
-    features(pool, POINT_SQL, t.failedValves, full),
-    features(pool, SEGMENT_SQL, t.isolatedSegments, full),
-    features(pool, SEGMENT_SQL, t.cutOffSegments.slice(0, 20000), full),
-    features(pool, POINT_SQL, t.isolatedPoints.filter((id) => !t.valvesToClose.includes(id)), full),
-    features(pool, BUILDINGS_SQL, [...t.isolatedSegments, ...t.cutOffSegments].slice(0, 20000), full),
+    features(pool, POINT_SQL, t.valvesToClose),
+    features(pool, POINT_SQL, t.failedValves),
+    features(pool, SEGMENT_SQL, t.isolatedSegments),
+    features(pool, SEGMENT_SQL, t.cutOffSegments.slice(0, 20000)),
+    features(pool, POINT_SQL, t.isolatedPoints.filter((id) => !t.valvesToClose.includes(id))),
+    features(pool, BUILDINGS_SQL, [...t.isolatedSegments, ...t.cutOffSegments].slice(0, 20000)),
   ]);
   const affectedPoints: FeatureCollection = { type: 'FeatureCollection', features: points.features.filter((f) => ['水表', '消防栓'].includes(String(f.properties['appurtenance']))) };
   return {
@@ -116,7 +113,7 @@ export interface TraceResult {
 }
 
 /** 上下游追踪 (gravity) or 连通性 (pressure) from a segment or a point. */
-export async function traceAnalysis(pool: Pool, start: { segment?: string; point?: string }, direction: 'up' | 'down' | 'connected', full: boolean): Promise<TraceResult> {
+export async function traceAnalysis(pool: Pool, start: { segment?: string; point?: string }, direction: 'up' | 'down' | 'connected'): Promise<TraceResult> {
   let category: string;
   let nodes: number[];
   let startRef: TraceResult['start'];
@@ -150,7 +147,7 @@ export async function traceAnalysis(pool: Pool, start: { segment?: string; point
     ids = startRef.kind === 'segment' ? [startRef.id, ...r.segments.filter((s) => s !== startRef.id)] : r.segments;
     adverse = r.adverse;
   }
-  const segments = await features(pool, SEGMENT_SQL, ids.slice(0, 50000), full);
+  const segments = await features(pool, SEGMENT_SQL, ids.slice(0, 50000));
   const lengthM = segments.features.reduce((sum, f) => sum + Number(f.properties['length_m'] ?? 0), 0);
   return { start: startRef, direction, summary: { segments: ids.length, lengthM: Math.round(lengthM * 10) / 10, adverse: adverse.length }, segments, adverse };
 }

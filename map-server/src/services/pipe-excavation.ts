@@ -2,8 +2,9 @@
  * 开挖分析 (domain.md §1.6): the segments inside a dig area whose top lies shallower than the dig
  * depth (+ safety margin) along the part inside the area; a segment whose depth is unknown is
  * listed as 'needs review' (fail closed, never silently safe). Owner units to notify (管线交底)
- * are grouped for department callers only; for water (给水) pipes hit, the valves to close come
- * from the burst (valve isolation) trace of pipe-burst.ts on the water graph.
+ * are grouped; for water (给水) pipes hit, the valves to close come from the burst (valve
+ * isolation) trace of pipe-burst.ts on the water graph. Pipeline departments only
+ * (routes/pipes.ts answers every other caller 403).
  */
 import type { Pool } from '../db.ts';
 import { BadRequestError } from '../errors.ts';
@@ -48,20 +49,20 @@ function topDepth(r: HitRow, f: number): number | null {
 
 export interface ExcavationSegment {
   readonly type: 'Feature'; readonly id: number; readonly geometry: unknown;
-  readonly properties: { line_no: string; category: string; status: 'hit' | 'needs review'; inside_m: number; diameter_mm: number | null; material: string | null; top_depth_m?: number | null; owner_unit?: string | null };
+  readonly properties: { line_no: string; category: string; status: 'hit' | 'needs review'; inside_m: number; diameter_mm: number | null; material: string | null; top_depth_m: number | null; owner_unit: string | null };
 }
 export interface ExcavationResult {
   readonly depth_m: number;
   readonly safety_m: number;
   readonly summary: Record<string, number>;
   readonly segments: { type: 'FeatureCollection'; features: ExcavationSegment[] };
-  /** 管线交底: owner units to notify (department callers only). */
-  readonly owners?: { owner_unit: string | null; categories: string[]; segments: number }[];
+  /** 管线交底: owner units to notify. */
+  readonly owners: { owner_unit: string | null; categories: string[]; segments: number }[];
   readonly valvesToClose: { type: 'FeatureCollection'; features: { type: 'Feature'; id: number; geometry: unknown; properties: Record<string, unknown> }[] };
   readonly valvesTruncated: boolean;
 }
 
-export async function excavationAnalysis(pool: Pool, area: unknown, depthM: number, safetyM: number, full: boolean): Promise<ExcavationResult> {
+export async function excavationAnalysis(pool: Pool, area: unknown, depthM: number, safetyM: number): Promise<ExcavationResult> {
   const text = JSON.stringify(area);
   const a = (await pool.query<{ valid: boolean; m2: number }>(AREA_SQL, [text])).rows[0]!;
   if (!a.valid) throw new BadRequestError('开挖范围多边形无效 (自交?) / area is not a valid polygon (self-intersecting?)', { parameter: 'area' });
@@ -81,7 +82,7 @@ export async function excavationAnalysis(pool: Pool, area: unknown, depthM: numb
       type: 'Feature', id: r.id, geometry: r.geometry,
       properties: {
         line_no: r.line_no, category: r.category, status, inside_m: Math.round(r.inside_m * 100) / 100, diameter_mm: r.diameter_mm, material: r.material,
-        ...(full ? { top_depth_m: shallowest === null ? null : Math.round(shallowest * 1000) / 1000, owner_unit: r.owner_unit } : {}),
+        top_depth_m: shallowest === null ? null : Math.round(shallowest * 1000) / 1000, owner_unit: r.owner_unit,
       },
     });
   }
@@ -114,10 +115,10 @@ export async function excavationAnalysis(pool: Pool, area: unknown, depthM: numb
       hit: features.filter((f) => f.properties.status === 'hit').length,
       needsReview: features.filter((f) => f.properties.status === 'needs review').length,
       valvesToClose: valves.length,
-      ...(full ? { owners: byOwner.size } : {}),
+      owners: byOwner.size,
     },
     segments: { type: 'FeatureCollection', features },
-    ...(full ? { owners: [...byOwner].map(([owner_unit, o]) => ({ owner_unit, categories: [...o.categories].sort(), segments: o.segments })) } : {}),
+    owners: [...byOwner].map(([owner_unit, o]) => ({ owner_unit, categories: [...o.categories].sort(), segments: o.segments })),
     valvesToClose: {
       type: 'FeatureCollection',
       features: valves.map(({ id, geometry, ...p }) => ({ type: 'Feature' as const, id, geometry, properties: { point_no: p.point_no, ...(p.valve_state ? { valve_state: p.valve_state } : {}) } })),

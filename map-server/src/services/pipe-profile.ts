@@ -50,11 +50,8 @@ export interface ProfileSegment {
 }
 export interface ProfileResult { readonly length_m: number; readonly nodes: ProfileNode[]; readonly segments: ProfileSegment[] }
 
-/**
- * `full` = a pipeline department caller; anonymous callers get the chainage, lengths and sizes
- * but no depth, elevation or slope (脱敏, issue #8 §4).
- */
-export async function profileAnalysis(pool: Pool, ids: readonly number[], full: boolean): Promise<ProfileResult> {
+/** The profile of a run (pipeline departments only: routes/pipes.ts answers every other caller 403). */
+export async function profileAnalysis(pool: Pool, ids: readonly number[]): Promise<ProfileResult> {
   const { rows } = await pool.query<SegRow>(SEGMENTS_SQL, [ids]);
   const byId = new Map(rows.map((r) => [r.id, r]));
   const missing = ids.filter((id) => !byId.has(id));
@@ -105,11 +102,5 @@ export async function profileAnalysis(pool: Pool, ids: readonly number[], full: 
       chainage += w.seg.length_m;
     }
   }
-  const length_m = Math.round(chainage * 100) / 100;
-  if (full) return { length_m, nodes, segments };
-  return {
-    length_m,
-    nodes: nodes.map((n) => ({ point_id: n.point_id, point_no: n.point_no, chainage_m: n.chainage_m, ground_elev: null, depth: null, invert_elev: null, top_elev: null })),
-    segments: segments.map((g) => ({ ...g, slope_permille: null })),
-  };
+  return { length_m: Math.round(chainage * 100) / 100, nodes, segments };
 }

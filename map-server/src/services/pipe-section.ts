@@ -22,21 +22,24 @@ const LENGTH_SQL = `SELECT ST_Length(ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON(
 export interface SectionCrossing {
   readonly id: number; readonly line_no: string; readonly category: string; readonly subcategory: string | null; readonly offset_m: number;
   readonly diameter_mm: number | null; readonly width_mm: number | null; readonly height_mm: number | null; readonly material: string | null;
-  readonly depth?: number | null; readonly invert_elev?: number | null; readonly top_elev?: number | null; readonly owner_unit?: string | null;
+  readonly depth: number | null; readonly invert_elev: number | null; readonly top_elev: number | null; readonly owner_unit: string | null;
   readonly geometry: unknown;
 }
 
 const lerp = (a: number | null, b: number | null, f: number): number | null => (a === null || b === null ? null : Math.round((a + (b - a) * f) * 1000) / 1000);
 
-/** `cut` is a GeoJSON LineString in CGCS2000 lon/lat (validated by the route). */
-export async function sectionAnalysis(pool: Pool, cut: { type: 'LineString'; coordinates: number[][] }, full: boolean): Promise<{ length_m: number; count: number; crossings: SectionCrossing[] }> {
+/**
+ * `cut` is a GeoJSON LineString in CGCS2000 lon/lat (validated by the route). Pipeline
+ * departments only (routes/pipes.ts answers every other caller 403).
+ */
+export async function sectionAnalysis(pool: Pool, cut: { type: 'LineString'; coordinates: number[][] }): Promise<{ length_m: number; count: number; crossings: SectionCrossing[] }> {
   const text = JSON.stringify(cut);
   const len = await pool.query<{ m: number }>(LENGTH_SQL, [text]);
   const length = len.rows[0]!.m;
   if (!(length > 0)) throw new BadRequestError('剖切线长度为零 / the cut line has no length', { parameter: 'line' });
   if (length > MAX_CUT_M) throw new BadRequestError(`剖切线过长 / the cut line is ${Math.round(length)} m, at most ${MAX_CUT_M} m`, { parameter: 'line' });
   const { rows } = await pool.query<Record<string, unknown> & { f: number; offset_m: number }>(SECTION_SQL, [text]);
-  const crossings = rows.map((r) => {
+  const crossings = rows.map((r): SectionCrossing => {
     const f = r.f;
     const elev = lerp(r['start_elev'] as number | null, r['end_elev'] as number | null, f);
     const it = invertTop(elev, String(r['elev_ref']), pipeHeight(r as unknown as { shape: string; diameter_mm: number | null; height_mm: number | null }));
@@ -44,7 +47,7 @@ export async function sectionAnalysis(pool: Pool, cut: { type: 'LineString'; coo
       id: r['id'] as number, line_no: r['line_no'] as string, category: r['category'] as string, subcategory: (r['subcategory'] as string | null) ?? null,
       offset_m: Math.round(r.offset_m * 100) / 100, diameter_mm: r['diameter_mm'] as number | null, width_mm: r['width_mm'] as number | null,
       height_mm: r['height_mm'] as number | null, material: (r['material'] as string | null) ?? null,
-      ...(full ? { depth: lerp(r['start_depth'] as number | null, r['end_depth'] as number | null, f), invert_elev: it.invert, top_elev: it.top, owner_unit: (r['owner_unit'] as string | null) ?? null } : {}),
+      depth: lerp(r['start_depth'] as number | null, r['end_depth'] as number | null, f), invert_elev: it.invert, top_elev: it.top, owner_unit: (r['owner_unit'] as string | null) ?? null,
       geometry: r['geometry'],
     };
   });

@@ -61,7 +61,7 @@ export interface PlatformRoute {
 export const TAGS = {
   water: { name: '水利 Hydrology', description: '水雨情监测、告警、水质与取水许可 / hydrology: observations, station state, rainfall, alarms, water quality and permits' },
   sta: { name: '水利 SensorThings', description: 'OGC SensorThings API 1.1 (只读子集与 CreateObservations) / OGC SensorThings API 1.1 read subset and CreateObservations' },
-  pipes: { name: '管线 Pipelines', description: '管线分析与探测成果导入导出(需登录) / pipeline analyses and survey import/export (signed-in callers)' },
+  pipes: { name: '管线 Pipelines', description: '管线分析与探测成果导入导出(仅限管线权属部门) / pipeline analyses and survey import/export (pipeline departments only)' },
   stac: { name: '影像 STAC', description: 'STAC API 1.0: 影像目录、检索与上传 / imagery catalogue, search and upload' },
   imagery: { name: '影像 Imagery', description: '影像瓦片、COG 下载、时间轴与点查询 / raster tiles, COG downloads, timeline and point probe' },
   planning: { name: '规划 Planning', description: '合规性审查与报告、代码表 / compliance review, reports and code lists' },
@@ -77,6 +77,8 @@ export const TAGS = {
 const JSON_TYPE = 'application/json';
 const GEOJSON_TYPE = 'application/geo+json';
 const PROBLEM_TYPE = 'application/problem+json';
+/** What the pipes operations but /pipes/categories say of who may call them (routes/pipes.ts). */
+const PIPELINE_DEPARTMENTS = '仅限管线权属部门及管理员; 其他部门的登录用户得到 403 / for the pipeline departments (the owner department of pipe_segments) and administrators only; other signed-in callers get 403';
 const PROBLEM_TEXT: Readonly<Record<ProblemStatus, string>> = {
   400: '参数或请求体无效(含未知查询参数) / a query parameter is unknown or a value or body is invalid',
   401: '需要登录或令牌无效 / a bearer token is required, or the one sent is unknown, expired or revoked',
@@ -327,46 +329,46 @@ export const PLATFORM_ROUTES: readonly PlatformRoute[] = [
     method: 'post', path: `${STA_PREFIX}/CreateObservations`, operationId: 'createStaObservations', tag: 'sta', zh: '批量创建观测 (dataArray)', en: 'CreateObservations (STA 1.1 §11.2 dataArray; whole batch or nothing)', auth: 'required',
     body: jsonBody('dataArray', { type: 'array', items: object }), responses: { '201': ok('每条观测的 selfLink / the selfLink of every observation', JSON_TYPE, { type: 'array', items: string() }) }, errors: [400, 401, 413, 415],
   },
-  // --- pipelines (every route: signed-in callers only) ----------------------------------------
+  // --- pipelines (every route: signed-in callers only; all but /pipes/categories: pipeline departments only, 403 for other staff)
   ...(
     [
       {
         method: 'get', path: '/pipes/burst', operationId: 'pipeBurstAnalysis', zh: '爆管关阀分析', en: 'Burst analysis: the valves to close and what they cut off',
         parameters: [q('segment', string({ pattern: '^[A-Za-z0-9_-]{1,32}$' }), '管段 id 或编号 / segment id or number', true), q('failedValves', string({ pattern: '^[A-Za-z0-9_,-]*$' }), '失效阀门, 逗号分隔 / valves that fail to close, comma-separated')],
-        responses: okJson('分析结果 / the analysis'), errors: [400, 401, 404],
+        responses: okJson('分析结果 / the analysis'), errors: [400, 401, 403, 404],
       },
       {
         method: 'get', path: '/pipes/trace', operationId: 'pipeTrace', zh: '上下游追踪与连通性', en: 'Upstream/downstream trace or connectivity (give segment or point)',
         parameters: [q('segment', string({ pattern: '^[A-Za-z0-9_-]{1,32}$' }), '起始管段 / start segment'), q('point', string({ pattern: '^[A-Za-z0-9_-]{1,32}$' }), '起始管点 / start point'), q('direction', string({ enum: ['down', 'up', 'connected'], default: 'down' }), '方向 / direction')],
-        responses: okJson('追踪结果 / the trace'), errors: [400, 401, 404],
+        responses: okJson('追踪结果 / the trace'), errors: [400, 401, 403, 404],
       },
-      { method: 'get', path: '/pipes/profile', operationId: 'pipeProfile', zh: '纵断面', en: 'Longitudinal profile along a run of segments', parameters: [q('segments', string({ pattern: '^\\d{1,15}(,\\d{1,15}){0,499}$' }), '管段 id, 按顺序, 逗号分隔 / segment ids in run order (at most 500)', true)], responses: okJson('断面 / the profile'), errors: [400, 401, 404] },
-      { method: 'get', path: '/pipes/section', operationId: 'pipeCrossSection', zh: '横断面(两点)', en: 'Cross-section along a two-point cut', parameters: [q('line', string(), 'lon1,lat1,lon2,lat2', true)], responses: okJson('断面 / the section'), errors: [400, 401, 404] },
+      { method: 'get', path: '/pipes/profile', operationId: 'pipeProfile', zh: '纵断面', en: 'Longitudinal profile along a run of segments', parameters: [q('segments', string({ pattern: '^\\d{1,15}(,\\d{1,15}){0,499}$' }), '管段 id, 按顺序, 逗号分隔 / segment ids in run order (at most 500)', true)], responses: okJson('断面 / the profile'), errors: [400, 401, 403, 404] },
+      { method: 'get', path: '/pipes/section', operationId: 'pipeCrossSection', zh: '横断面(两点)', en: 'Cross-section along a two-point cut', parameters: [q('line', string(), 'lon1,lat1,lon2,lat2', true)], responses: okJson('断面 / the section'), errors: [400, 401, 403, 404] },
       {
         method: 'post', path: '/pipes/section', operationId: 'pipeCrossSectionLine', zh: '横断面(折线)', en: 'Cross-section along a GeoJSON LineString (2–100 positions)',
-        body: jsonBody('GeoJSON LineString or a Feature of one', object, [JSON_TYPE, GEOJSON_TYPE]), responses: okJson('断面 / the section'), errors: [400, 401, 404, 413, 415],
+        body: jsonBody('GeoJSON LineString or a Feature of one', object, [JSON_TYPE, GEOJSON_TYPE]), responses: okJson('断面 / the section'), errors: [400, 401, 403, 404, 413, 415],
       },
-      { method: 'get', path: '/pipes/clearance', operationId: 'pipeClearance', zh: '净距检查', en: 'Clearance check between pipelines in a box (≤ 1 km²)', parameters: [q('bbox', string(), 'w,s,e,n (经纬度 / lon,lat)', true)], responses: okJson('违规 / the findings'), errors: [400, 401, 404] },
+      { method: 'get', path: '/pipes/clearance', operationId: 'pipeClearance', zh: '净距检查', en: 'Clearance check between pipelines in a box (≤ 1 km²)', parameters: [q('bbox', string(), 'w,s,e,n (经纬度 / lon,lat)', true)], responses: okJson('违规 / the findings'), errors: [400, 401, 403, 404] },
       {
         method: 'post', path: '/pipes/excavation', operationId: 'pipeExcavation', zh: '开挖影响分析', en: 'Excavation impact: pipelines reached by a dig',
         body: jsonBody('{area: GeoJSON Polygon, 开挖深度与安全距离(米) / how deep the dig goes and a safety margin, metres}', { type: 'object', required: ['area'], properties: { area: { type: 'object' } } }, [JSON_TYPE, GEOJSON_TYPE]),
-        responses: okJson('受影响管线 / the pipelines affected'), errors: [400, 401, 404, 413, 415],
+        responses: okJson('受影响管线 / the pipelines affected'), errors: [400, 401, 403, 404, 413, 415],
       },
       {
         method: 'post', path: '/pipes/import', operationId: 'pipeSurveyImport', zh: '管线探测成果导入(含质检报告)', en: 'Survey import with its QA report',
         parameters: [q('crs', string({ enum: [...CRS_SURVEY] }), '成果坐标系 / the CRS of the tables', true), q('dryRun', boolText('false'), '仅质检不入库 / check only, write nothing')], body: SURVEY_IMPORT,
-        responses: { '200': ok('质检报告(试运行) / the QA report (dry run)'), '201': ok('已入库与报告 / imported, with the report') }, errors: [400, 401, 404, 413, 415],
+        responses: { '200': ok('质检报告(试运行) / the QA report (dry run)'), '201': ok('已入库与报告 / imported, with the report') }, errors: [400, 401, 403, 404, 413, 415],
       },
       {
         method: 'get', path: '/pipes/imports/{id}/report', operationId: 'pipeImportReport', zh: '导入质检报告', en: 'The QA report of a survey import',
         parameters: [p('id', ID_NUM, '导入批次 / import id'), q('f', string({ enum: ['json', 'csv'], default: 'json' }), '格式 / format')],
-        responses: { '200': { description: '报告 / the report', content: { [JSON_TYPE]: { schema: object }, 'text/csv': { schema: string() } } } }, errors: [400, 401, 404],
+        responses: { '200': { description: '报告 / the report', content: { [JSON_TYPE]: { schema: object }, 'text/csv': { schema: string() } } } }, errors: [400, 401, 403, 404],
       },
       { method: 'get', path: '/pipes/categories', operationId: 'pipeCategories', zh: '管线分类与标准色', en: 'Pipeline categories with their standard colours', responses: okJson('分类 / the categories'), errors: [400, 401, 404] },
       {
         method: 'get', path: '/pipes/nearest', operationId: 'pipeNearest', zh: '最近管段', en: 'The segment nearest to a position',
         parameters: [q('lon', number({ minimum: 73, maximum: 136 }), '经度 / longitude', true), q('lat', number({ minimum: 3, maximum: 54 }), '纬度 / latitude', true), q('category', string({ pattern: '^[A-Z]{2}$' }), '大类代号 / two-letter category code'), q('radius_m', number({ exclusiveMinimum: true, minimum: 0, maximum: 500, default: 30 }), '搜索半径(米) / search radius, metres')],
-        responses: okJson('管段或 null / the segment or null'), errors: [400, 401, 404],
+        responses: okJson('管段或 null / the segment or null'), errors: [400, 401, 403, 404],
       },
       {
         method: 'get', path: '/pipes/survey', operationId: 'pipeSurveyExport', zh: '探测成果表导出(管线部门)', en: 'Survey tables of a district, in the import format (pipeline departments)',
@@ -379,7 +381,7 @@ export const PLATFORM_ROUTES: readonly PlatformRoute[] = [
         responses: { '200': { description: '成果表(附件) / the tables, as an attachment', content: { [XLSX_TYPE]: { schema: binary }, 'text/csv': { schema: string() } } } }, errors: [400, 401, 403, 404],
       },
     ] as const
-  ).map((r): PlatformRoute => ({ ...r, tag: 'pipes', auth: 'required' })),
+  ).map((r): PlatformRoute => ({ ...r, tag: 'pipes', auth: 'required', ...(r.path === '/pipes/categories' ? {} : { description: PIPELINE_DEPARTMENTS }) })),
   // --- STAC ---------------------------------------------------------------------------------
   { method: 'get', path: '/stac', operationId: 'getStacLanding', tag: 'stac', zh: 'STAC 根目录', en: 'STAC API landing page', parameters: [f()], responses: okJson('landing page'), errors: [400] },
   { method: 'get', path: '/stac/conformance', operationId: 'getStacConformance', tag: 'stac', zh: 'STAC 一致性类', en: 'STAC conformance classes', parameters: [f()], responses: okJson('{conformsTo}'), errors: [400] },

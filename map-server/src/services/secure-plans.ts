@@ -102,9 +102,10 @@ function variantPlan(base: LayerPlan, audience: 'staff' | 'public', rules: reado
 
 /**
  * The public may never see more of a layer than other departments' staff: every property the
- * staff view drops or coarsens is dropped or coarsened for the public too, its zoom range and
- * coordinates are no finer. A public layer whose public rules are missing (say, a catalogue
- * made public before its rules were written) stops the start instead of serving raw data.
+ * staff view drops or coarsens is dropped or coarsened for the public too, its zoom range,
+ * coordinates and tile grid (snap_px) are no finer. A public layer whose public rules are
+ * missing (say, a catalogue made public before its rules were written) stops the start instead
+ * of serving raw data.
  */
 function checkPublicNoFinerThanStaff(layerId: string, staff: Variant, pub: Variant): void {
   const fail = (what: string) => {
@@ -118,6 +119,10 @@ function checkPublicNoFinerThanStaff(layerId: string, staff: Variant, pub: Varia
   if (finer.length) fail(`exact values of ${finer.join(', ')}`);
   if (pub.plan.spec.zoom.max > staff.plan.spec.zoom.max) fail(`zoom levels above ${staff.plan.spec.zoom.max}`);
   if (staff.coarsening && (!pub.coarsening || pub.coarsening.decimals > staff.coarsening.decimals)) fail('finer coordinates');
+  // Tile grids are in pixels at the tile's zoom, so the same number is the same grid at every zoom both see.
+  const staffSnap = staff.plan.spec.generalization?.snapPx;
+  const pubSnap = pub.plan.spec.generalization?.snapPx;
+  if (staffSnap && !(pubSnap && pubSnap >= staffSnap)) fail(`a tile grid finer than ${staffSnap} px`);
 }
 
 /** SQL of one coarsening over column `c` of alias t (values from rules, validated by access-policy.ts). */

@@ -10,7 +10,8 @@
  * the street lists exactly the pipes the API finds along that line, one chart shape per pipe; two
  * joined segments clicked in the 纵断面 tool are profiled in that order; the clearance problems
  * around the centre are listed and choosing one moves the map to it; a dig drawn over the main
- * lists it with its owner (before the clearance step moves the map).
+ * lists it with its owner (before the clearance step moves the map). A signed-in user of another
+ * department gets a notice in place of the tools (the analyses answer them 403), with the legend.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +22,7 @@ import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { LAUNCH_OPTIONS, openClientPage, countMapColour } from '../support/browser.ts';
 import { createPool } from '../../src/db.ts';
 import { createApiToken } from '../../src/services/auth-tokens.ts';
+import { createUser } from '../../src/services/users.ts';
 
 const CLIENT_DIR = process.env['ONEMAP_CLIENT_DIR'] ?? fileURLToPath(new URL('../../../map-client/dist/', import.meta.url));
 const ZOOM = 17;
@@ -34,6 +36,9 @@ let platform: TestPlatform;
 let browser: Browser;
 let db: pg.Client;
 let token: string;
+/** Another department (水利局): a session of a signed-in user and an API token. */
+let otherSession: unknown;
+let otherToken: string;
 /** The burst segment: its 管线编号, its mid-point (lon/lat, 3857, 4549) and direction (4549). */
 let main: { id: number; lineNo: string; lon: number; lat: number; x: number; y: number; gx: number; gy: number; dx: number; dy: number; valves: string[] };
 /** A water segment joined to `main`'s end (for the 纵断面 run): id, 管线编号, mid-point in 4549. */
@@ -57,7 +62,13 @@ beforeAll(async () => {
   await db.connect();
   const pool = createPool({ databaseUrl: platform.databaseUrl, poolMax: 1, statementTimeoutMs: 5000 });
   // An administrator sees every attribute (depths, elevations) like the pipeline department.
-  token = await createApiToken(pool, '管线科', 'admin', 1).finally(() => pool.end());
+  token = await createApiToken(pool, '管线科', 'admin', 1);
+  otherToken = await createApiToken(pool, '水利局', 'staff', 1, { department: 'tz-sl' });
+  await createUser(pool, { username: 'sl_pipes_e2e', displayName: '水利员工', role: 'staff', department: 'tz-sl', password: 'Correct-Horse-9' });
+  await pool.end();
+  const login = await fetch(`${platform.baseUrl}/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'sl_pipes_e2e', password: 'Correct-Horse-9' }) });
+  if (login.status !== 200) throw new Error(`login: HTTP ${login.status}`);
+  otherSession = await login.json();
   // A water main near the 椒江 centre whose burst closes at least two valves.
   const { rows } = await db.query<{ id: number; line_no: string; lon: number; lat: number; x: number; y: number; gx: number; gy: number; dx: number; dy: number; nid: number | null; nline: string | null; ngx: number; ngy: number }>(
     `SELECT s.id::int, s.line_no, n.id::int AS nid, n.line_no AS nline, ST_X(n.nm) AS ngx, ST_Y(n.nm) AS ngy, ST_X(s.m) AS lon, ST_Y(m) AS lat, ST_X(ST_Transform(m, 3857)) AS x, ST_Y(ST_Transform(m, 3857)) AS y,
@@ -205,4 +216,32 @@ describe('管线 workspace in headless Chromium', () => {
     expect(problems.filter((p) => !/favicon/.test(p))).toEqual([]);
     await page.close();
   }, 180_000);
+
+  it('shows another department a notice instead of the tools, with the legend; an API token of another department gets it at its first 403', async () => {
+    const query = `ws=pipes&center=${main.lon.toFixed(6)},${main.lat.toFixed(6)}&zoom=15`;
+    // Signed in (session): known from the user's department and the layer's owner.
+    const context = await browser.newContext({ deviceScaleFactor: 1, viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.addInitScript(`sessionStorage.setItem('onemap.session', ${JSON.stringify(JSON.stringify(otherSession))});`);
+    await page.goto(`${platform.baseUrl}/?${query}`);
+    await page.waitForFunction(() => (window as unknown as { __onemap?: { ready: boolean } }).__onemap?.ready === true, null, { timeout: 30_000 });
+    const notice = page.getByTestId('pipes-departments-only');
+    await notice.waitFor({ timeout: 30_000 });
+    expect(await notice.innerText()).toMatch(/管线权属部门|pipeline departments/);
+    expect(await page.locator('[data-testid^=pipes-tool-]').count()).toBe(0);
+    expect(await page.getByTestId('pipes-signin').count()).toBe(0);
+    // The legend stays (the category dictionary is open to every signed-in caller).
+    await page.locator('[data-testid=pipes-legend] li').nth(7).waitFor();
+    expect(pageErrors).toEqual([]);
+    await context.close();
+
+    // An API token of another department: the analysis in the URL is refused and the notice replaces the tools.
+    const tokenPage = await openClientPage(browser, platform.baseUrl, `${query}&pipes.burst=${main.lineNo}`, { problems: [], token: otherToken, watchResponses: false });
+    await tokenPage.getByTestId('pipes-departments-only').waitFor({ timeout: 30_000 });
+    expect(await tokenPage.locator('[data-testid^=pipes-tool-]').count()).toBe(0);
+    expect(await tokenPage.getByTestId('pipes-burst-summary').count()).toBe(0);
+    await tokenPage.close();
+  }, 120_000);
 });

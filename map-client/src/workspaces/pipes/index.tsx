@@ -7,9 +7,11 @@
  *   净距: GB 50289 clearance problems in 1 km² around the map centre, listed and located,
  *   开挖: draw a polygon and give a depth → pipes hit, owners to notify, valves to close.
  * URL state: pipes.tool, pipes.burst (管线编号), pipes.section (lon,lat;…), pipes.run (ids).
- * Depths and owners come only for pipeline departments (the editor token); others see the
- * desensitised results. Signed out, the public sees the generalised pipe lines only (no pipe
- * points, zoom 14 and below): the legend comes from the catalogue and the tools say to sign in.
+ * The tools are for the pipeline departments (the owner department of the pipe layers and
+ * administrators): other signed-in users see the pipe layers and the legend with a notice in
+ * place of the tools (the server answers them 403). Signed out, the public sees the generalised
+ * pipe lines only (no pipe points, zoom 14 and below): the legend comes from the catalogue and
+ * the tools say to sign in.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import Feature from 'ol/Feature.js';
@@ -26,7 +28,7 @@ import { Circle, Fill, Stroke, Style, Text } from 'ol/style.js';
 import { setLayerVisible, setSelection, setWorkspaceParam } from '../../app-state.ts';
 import type { Lang } from '../../i18n.ts';
 import { useStore } from '../../store.ts';
-import { sessionHeaders } from '../../auth-session.ts';
+import { readSession, sessionHeaders } from '../../auth-session.ts';
 import type { WorkspaceProps } from '../workspace-props.ts';
 import { ProfileChart, SectionChart } from './charts.tsx';
 import {
@@ -37,6 +39,7 @@ import {
   fetchNearest,
   fetchProfile,
   fetchSection,
+  PipesApiError,
   type BurstDoc,
   type ClearanceDoc,
   type ClearancePair,
@@ -68,6 +71,10 @@ const S = {
   signIn: {
     zh: '未登录: 仅显示概化管线 (14 级及以下, 无埋深、压力、权属单位)。管线分析请先登录。',
     en: 'Signed out: generalised pipe lines only (zoom 14 and below; no depth, pressure or owner). Sign in to use the pipeline analyses.',
+  },
+  departmentsOnly: {
+    zh: '管线分析仅限管线权属部门及管理员使用。您可查看管线图层 (概化线形, 无埋深、压力、权属单位)。',
+    en: 'The pipeline analyses are for the pipeline departments and administrators only. You can view the pipe layers (generalised, without depth, pressure or owner).',
   },
   loading: { zh: '分析中…', en: 'Analysing…' },
   segment: { zh: '管段', en: 'Segment' },
@@ -169,11 +176,19 @@ function problemText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** Runs `load` whenever `key` changes (null: nothing), aborting the previous request. */
-function useAnalysis<T>(key: string | null, load: (signal: AbortSignal) => Promise<T>): { value: T | null; error: string | null; busy: boolean } {
+/** The server's 403: the caller is signed in but not in a pipeline department. */
+const isRefused = (err: unknown): boolean => err instanceof PipesApiError && err.problem.status === 403;
+
+/**
+ * Runs `load` whenever `key` changes (null: nothing), aborting the previous request; a 403
+ * calls `onRefused` (the workspace then shows its notice instead of the tools).
+ */
+function useAnalysis<T>(key: string | null, load: (signal: AbortSignal) => Promise<T>, onRefused: () => void): { value: T | null; error: string | null; busy: boolean } {
   const [state, setState] = useState<{ value: T | null; error: string | null; busy: boolean }>({ value: null, error: null, busy: false });
   const loadRef = useRef(load);
   loadRef.current = load;
+  const refusedRef = useRef(onRefused);
+  refusedRef.current = onRefused;
   useEffect(() => {
     if (key === null) {
       setState({ value: null, error: null, busy: false });
@@ -183,7 +198,11 @@ function useAnalysis<T>(key: string | null, load: (signal: AbortSignal) => Promi
     setState({ value: null, error: null, busy: true });
     loadRef.current(ctl.signal).then(
       (value) => !ctl.signal.aborted && setState({ value, error: null, busy: false }),
-      (err: unknown) => !ctl.signal.aborted && setState({ value: null, error: problemText(err), busy: false }),
+      (err: unknown) => {
+        if (ctl.signal.aborted) return;
+        if (isRefused(err)) refusedRef.current();
+        setState({ value: null, error: problemText(err), busy: false });
+      },
     );
     return () => ctl.abort();
   }, [key]);
@@ -200,6 +219,17 @@ export default function PipesWorkspace({ store, map, lang }: WorkspaceProps) {
   const signedIn = useMemo(() => 'Authorization' in sessionHeaders(undefined, token), [token]);
   // The category legend of the catalogue, for callers who may not read the dictionary (the public).
   const catalogLegend = useStore(store, (s) => s.catalog?.layers.find((l) => l.id === 'pipe_segments')?.legend);
+  // The tools are for the pipeline departments: a signed-in user of another department (known
+  // from the session and the layer's owner, or from a 403 of the server) gets a notice instead.
+  const ownerCode = useStore(store, (s) => s.catalog?.layers.find((l) => l.id === 'pipe_segments')?.owner.code);
+  const [refused, setRefused] = useState(false);
+  const otherDepartment = useMemo(() => {
+    if (!signedIn) return false;
+    if (refused) return true;
+    const session = token.trim() ? undefined : readSession();
+    return session !== undefined && session.user.role !== 'admin' && ownerCode !== undefined && session.user.department !== ownerCode;
+  }, [signedIn, refused, token, ownerCode]);
+  const onRefused = () => setRefused(true);
   const tool = parseTool(params['pipes.tool']);
   const burstRef = params['pipes.burst'] ?? null;
   const sectionParam = params['pipes.section'] ?? null;
@@ -244,18 +274,18 @@ export default function PipesWorkspace({ store, map, lang }: WorkspaceProps) {
     return () => ctl.abort();
   }, [token]);
 
-  const burst = useAnalysis<BurstDoc>(tool === 'burst' && burstRef ? `${burstRef}|${token}` : null, (signal) => fetchBurst(burstRef!, token, signal));
-  const sectionDoc = useAnalysis<SectionDoc>(tool === 'section' && section ? `${sectionParam}|${token}` : null, (signal) => fetchSection(section!, token, signal));
-  const profile = useAnalysis<ProfileDoc>(tool === 'profile' && run.length > 0 ? `${runParam}|${token}` : null, (signal) => fetchProfile(run, token, signal));
-  const clearance = useAnalysis<ClearanceDoc>(tool === 'clearance' ? clearanceKey : null, (signal) => fetchClearance(clearanceKey!.split('|')[0]!.split(',').map(Number), token, signal));
-  const excavation = useAnalysis<ExcavationDoc>(tool === 'excavation' && dig ? `${formatLine(dig.ring)}|${dig.depth}|${token}` : null, (signal) => fetchExcavation(dig!.ring, dig!.depth, token, signal));
+  const burst = useAnalysis<BurstDoc>(!otherDepartment && tool === 'burst' && burstRef ? `${burstRef}|${token}` : null, (signal) => fetchBurst(burstRef!, token, signal), onRefused);
+  const sectionDoc = useAnalysis<SectionDoc>(!otherDepartment && tool === 'section' && section ? `${sectionParam}|${token}` : null, (signal) => fetchSection(section!, token, signal), onRefused);
+  const profile = useAnalysis<ProfileDoc>(!otherDepartment && tool === 'profile' && run.length > 0 ? `${runParam}|${token}` : null, (signal) => fetchProfile(run, token, signal), onRefused);
+  const clearance = useAnalysis<ClearanceDoc>(!otherDepartment && tool === 'clearance' ? clearanceKey : null, (signal) => fetchClearance(clearanceKey!.split('|')[0]!.split(',').map(Number), token, signal), onRefused);
+  const excavation = useAnalysis<ExcavationDoc>(!otherDepartment && tool === 'excavation' && dig ? `${formatLine(dig.ring)}|${dig.depth}|${token}` : null, (signal) => fetchExcavation(dig!.ring, dig!.depth, token, signal), onRefused);
 
   // Clicks: 爆管 picks the nearest water pipe, 纵断面 extends the run.
   const runRef = useRef(run);
   runRef.current = run;
   const categoryOfRun = useRef<string | null>(null);
   useEffect(() => {
-    if (tool !== 'burst' && tool !== 'profile') return;
+    if (otherDepartment || (tool !== 'burst' && tool !== 'profile')) return;
     let ctl: AbortController | null = null;
     const onClick = (event: MapBrowserEvent) => {
       // In these tools a click picks a pipe: no identify popup over the result (the map's own
@@ -277,7 +307,9 @@ export default function PipesWorkspace({ store, map, lang }: WorkspaceProps) {
           }
         },
         (err: unknown) => {
-          if (!ctl?.signal.aborted) setClickProblem(problemText(err));
+          if (ctl?.signal.aborted) return;
+          if (isRefused(err)) setRefused(true);
+          setClickProblem(problemText(err));
         },
       );
     };
@@ -286,13 +318,13 @@ export default function PipesWorkspace({ store, map, lang }: WorkspaceProps) {
       ctl?.abort();
       map.un('singleclick', onClick);
     };
-  }, [map, store, tool, token]);
+  }, [map, store, tool, token, otherDepartment]);
 
   // Drawing: 横断面 a line, 开挖 a polygon.
   const digDepthRef = useRef(digDepth);
   digDepthRef.current = digDepth;
   useEffect(() => {
-    if (tool !== 'section' && tool !== 'excavation') return;
+    if (otherDepartment || (tool !== 'section' && tool !== 'excavation')) return;
     const draw = new Draw({ type: tool === 'section' ? 'LineString' : 'Polygon', stopClick: true });
     draw.on('drawend', (e) => {
       const geom = e.feature.getGeometry();
@@ -309,7 +341,7 @@ export default function PipesWorkspace({ store, map, lang }: WorkspaceProps) {
     return () => {
       map.removeInteraction(draw);
     };
-  }, [map, tool]);
+  }, [map, tool, otherDepartment]);
 
   // What the map shows: the current tool's result.
   useEffect(() => {
@@ -369,6 +401,29 @@ export default function PipesWorkspace({ store, map, lang }: WorkspaceProps) {
   };
   const size = (p: { diameter_mm?: unknown; width_mm?: unknown; height_mm?: unknown }) =>
     p.diameter_mm != null ? `DN${String(p.diameter_mm)}` : p.width_mm != null ? `${String(p.width_mm)}×${String(p.height_mm)}` : '—';
+
+  const legend = (
+    <>
+      <h3>{tr(S.legend, lang)}</h3>
+      <ul className="pipes-legend" data-testid="pipes-legend">
+        {categories.length > 0
+          ? categories.map((c) => (
+              <li key={c.code}><i className="pipes-swatch" style={{ background: c.color }} />{c.code} {lang === 'zh' ? c.name_zh : c.name_en}</li>
+            ))
+          : (catalogLegend ?? []).map((e) => (
+              <li key={e.title.en}><i className="pipes-swatch" style={{ background: e.color }} />{tr(e.title, lang)}</li>
+            ))}
+      </ul>
+    </>
+  );
+
+  if (otherDepartment)
+    return (
+      <div className="pipes-workspace" data-testid="pipes-workspace">
+        <p className="pipes-problem" role="status" data-testid="pipes-departments-only">{tr(S.departmentsOnly, lang)}</p>
+        {legend}
+      </div>
+    );
 
   return (
     <div className="pipes-workspace" data-testid="pipes-workspace">
@@ -548,16 +603,7 @@ export default function PipesWorkspace({ store, map, lang }: WorkspaceProps) {
         </section>
       )}
 
-      <h3>{tr(S.legend, lang)}</h3>
-      <ul className="pipes-legend" data-testid="pipes-legend">
-        {categories.length > 0
-          ? categories.map((c) => (
-              <li key={c.code}><i className="pipes-swatch" style={{ background: c.color }} />{c.code} {lang === 'zh' ? c.name_zh : c.name_en}</li>
-            ))
-          : (catalogLegend ?? []).map((e) => (
-              <li key={e.title.en}><i className="pipes-swatch" style={{ background: e.color }} />{tr(e.title, lang)}</li>
-            ))}
-      </ul>
+      {legend}
     </div>
   );
 }

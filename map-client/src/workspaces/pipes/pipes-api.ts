@@ -1,7 +1,7 @@
 /**
- * 管线 workspace: the server's /pipes analyses (map-server/src/routes/pipes.ts). A signed-in
- * pipeline department (the editor token) gets depths, elevations and owners; anyone else the
- * desensitised results. Failures become ApiProblems with the server's bilingual message.
+ * 管线 workspace: the server's /pipes analyses (map-server/src/routes/pipes.ts). They are for the
+ * pipeline departments (with depths, elevations and owners); other signed-in callers get 403,
+ * the public 401. Failures become ApiProblems with the server's bilingual message and status.
  */
 import { problemOf, type ApiProblem } from '../../api-problem.ts';
 import type { LonLat, ProfileNode, SectionCrossing } from './pipes-logic.ts';
