@@ -258,8 +258,19 @@ async function postAll(baseUrl: string, token: string, bodies: readonly string[]
   await Promise.all(Array.from({ length: clients }, worker));
 }
 
-async function copyDay(url: string, stations: readonly Station[], dayStartMs: number): Promise<{ copyS: number; rollupS: number; n: number }> {
+async function copyDay(url: string, stations: readonly Station[], dayStartMs: number): Promise<{ copyS: number; rollupS: number; n: number; backendCpuS: number | null }> {
   return withClient(url, async (c) => {
+    // This connection's backend starts and ends between two readings of the cluster's CPU, so
+    // its own CPU is read here, before it exits.
+    const backend = (await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    const cpu = () => {
+      try {
+        return cpuSeconds(backend);
+      } catch {
+        return null;
+      }
+    };
+    const cpu0 = cpu();
     const from = new Date(dayStartMs).toISOString();
     const to = new Date(dayStartMs + 86_400_000).toISOString();
     const t0 = performance.now();
@@ -281,7 +292,8 @@ async function copyDay(url: string, stations: readonly Station[], dayStartMs: nu
     const t1 = performance.now();
     await c.query('SELECT hydro.rebuild_rollups($1::timestamptz, $2::timestamptz)', [from, to]);
     const t2 = performance.now();
-    return { copyS: (t1 - t0) / 1000, rollupS: (t2 - t1) / 1000, n };
+    const cpu1 = cpu();
+    return { copyS: (t1 - t0) / 1000, rollupS: (t2 - t1) / 1000, n, backendCpuS: cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : null };
   });
 }
 
@@ -376,7 +388,8 @@ async function main(): Promise<void> {
       if (method === 'copy') {
         const c0 = meter?.();
         const r = await copyDay(url, ds.stations, dayStart);
-        const cpu = cpuSince(c0);
+        const others = cpuSince(c0);
+        const cpu = others && r.backendCpuS !== null ? { server: others.server, postgres: others.postgres + r.backendCpuS } : undefined;
         dayRuns.push({ method, day: label, n: r.n, s: r.copyS, extraS: r.rollupS, ...(cpu ? { cpu } : {}) });
         console.log(`[bench] ${label} COPY: ${fmt(r.n)} obs in ${r.copyS.toFixed(2)} s = ${fmt(r.n / r.copyS)} obs/s (+ rollup rebuild ${r.rollupS.toFixed(2)} s → ${fmt(r.n / (r.copyS + r.rollupS))} obs/s)`);
       } else {
