@@ -158,7 +158,6 @@ describe('管线 workspace in headless Chromium', () => {
     await page.mouse.click(a.x, a.y);
     await page.mouse.dblclick(b.x, b.y);
     await page.locator('[data-testid=pipes-section-row]').first().waitFor({ timeout: 30_000 }).catch(async (err: unknown) => {
-      await page.screenshot({ path: '/tmp/pipes-work/section-fail.png' });
       throw new Error(`no section rows; url ${page.url()}; panel: ${await page.getByTestId('pipes-workspace').innerText()}`, { cause: err });
     });
     await page.waitForFunction(() => new URLSearchParams(location.search).get('pipes.section') !== null);
