@@ -305,12 +305,15 @@ describe('typhoon-day replay and live alarms', () => {
         WHERE s.sttp IN ('ZZ', 'ZQ', 'DD') AND o.tm > $1 AND o.tm <= $2 ORDER BY o.tm`,
       [from, to],
     );
-    // Expected: a station's over_warning alarm is raised at the first hourly batch end whose
-    // latest stage reaches 警戒 (the batch is evaluated at its latest observation).
+    // Expected: an over_warning alarm is raised at every observation whose stage reaches 警戒
+    // after one below it (or as the first of the replayed day), although the day arrives in
+    // hourly batches: crossings inside a batch are evaluated where they happen (0096).
     const { rows: expected } = await db.query(
-      `SELECT DISTINCT ON (d.stcd) d.stcd, o.tm FROM hydro.obs o JOIN hydro.datastream d ON d.id = o.datastream_id JOIN hydro.st_rvfcch_b r ON r.stcd = d.stcd
-        WHERE d.element = 'Z' AND o.tm > $1 AND o.tm <= $2 AND extract(minute FROM o.tm) = 0 AND o.value >= r.wrz
-        ORDER BY d.stcd, o.tm`,
+      `SELECT x.stcd, x.tm FROM (
+         SELECT d.stcd, o.tm, o.value >= r.wrz AS over, lag(o.value >= r.wrz) OVER (PARTITION BY d.stcd ORDER BY o.tm) AS was
+           FROM hydro.obs o JOIN hydro.datastream d ON d.id = o.datastream_id JOIN hydro.st_rvfcch_b r ON r.stcd = d.stcd
+          WHERE d.element = 'Z' AND o.tm > $1 AND o.tm <= $2) x
+        WHERE x.over AND x.was IS NOT TRUE`,
       [from, to],
     );
     expected.sort((a, b) => a.tm - b.tm || (a.stcd < b.stcd ? -1 : 1));
@@ -364,4 +367,22 @@ describe('typhoon-day replay and live alarms', () => {
     const list = await call('GET', '/water/alarms');
     expect(list.json.alarms.find((a: { id: number }) => a.id === ackId)).toMatchObject({ state: 'acknowledged', acknowledgedBy: '水情值班员' });
   }, 60_000);
+
+  it('alarms a crossing inside one batch where it happens: raised at the stage that reached 警戒, cleared at the one back below', async () => {
+    const { stcd, wrz } = await one<{ stcd: string; wrz: number }>(
+      `SELECT s.stcd, r.wrz FROM hydro.st_stbprp_b s JOIN hydro.st_rvfcch_b r ON r.stcd = s.stcd WHERE s.sttp IN ('ZZ', 'ZQ') AND r.grz > r.wrz + 0.5
+          AND NOT EXISTS (SELECT 1 FROM hydro.alarm a WHERE a.stcd = s.stcd AND a.kind = 'over_warning' AND a.cleared_at IS NULL) ORDER BY s.stcd LIMIT 1`,
+    );
+    const t0 = Date.parse('2025-04-01T10:00:00+08:00');
+    // An hour of 5-minute stages: below, above from 10:15 to 10:35, below again from 10:40.
+    const offsets = [-0.3, -0.2, 0.1, 0.3, 0.4, 0.3, 0.05, -0.1, -0.2, -0.3, -0.35, -0.4];
+    const batch = offsets.map((d, i) => ({ stcd, element: 'Z', tm: new Date(t0 + (i + 1) * 300_000).toISOString(), value: Math.round((wrz + d) * 1000) / 1000 }));
+    const res = await call('POST', '/water/observations', batch);
+    expect(res.status).toBe(200);
+    const alarms = await db.query<{ raised_at: Date; cleared_at: Date | null }>(`SELECT raised_at, cleared_at FROM hydro.alarm WHERE stcd = $1 AND kind = 'over_warning' AND raised_at > $2`, [stcd, new Date(t0)]);
+    expect(alarms.rows.map((a) => [a.raised_at.getTime(), a.cleared_at?.getTime()])).toEqual([[t0 + 3 * 300_000, t0 + 8 * 300_000]]);
+    // The station's map state is the batch's latest stage, below 警戒.
+    const state = await one<{ status: string; status_tm: Date }>('SELECT status, status_tm FROM hydro.st_stbprp_b WHERE stcd = $1', [stcd]);
+    expect([state.status, state.status_tm.getTime()]).toEqual(['normal', t0 + 12 * 300_000]);
+  });
 });

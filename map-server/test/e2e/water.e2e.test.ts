@@ -66,10 +66,14 @@ describe('水利 workspace in headless Chromium', () => {
         WHERE s.sttp IN ('ZZ', 'ZQ', 'DD') AND o.tm > $1 AND o.tm <= $2 ORDER BY o.tm`,
       [FROM, TO],
     );
+    // An over-warning alarm at every stage that reaches 警戒 after one below it (crossings inside
+    // the hourly batches are alarmed where they happen, migration 0096).
     const { rows: expected } = await db.query<{ stcd: string; tm: Date }>(
-      `SELECT DISTINCT ON (d.stcd) d.stcd, o.tm FROM hydro.obs o JOIN hydro.datastream d ON d.id = o.datastream_id JOIN hydro.st_rvfcch_b r ON r.stcd = d.stcd
-        WHERE d.element = 'Z' AND o.tm > $1 AND o.tm <= $2 AND extract(minute FROM o.tm) = 0 AND o.value >= r.wrz
-        ORDER BY d.stcd, o.tm`,
+      `SELECT x.stcd, x.tm FROM (
+         SELECT d.stcd, o.tm, o.value >= r.wrz AS over, lag(o.value >= r.wrz) OVER (PARTITION BY d.stcd ORDER BY o.tm) AS was
+           FROM hydro.obs o JOIN hydro.datastream d ON d.id = o.datastream_id JOIN hydro.st_rvfcch_b r ON r.stcd = d.stcd
+          WHERE d.element = 'Z' AND o.tm > $1 AND o.tm <= $2) x
+        WHERE x.over AND x.was IS NOT TRUE`,
       [FROM, TO],
     );
     expected.sort((a, b) => a.tm.getTime() - b.tm.getTime() || (a.stcd < b.stcd ? -1 : 1));
