@@ -8,7 +8,7 @@ import type { CatalogDocument } from './catalog-document.ts';
 import type { Lang } from './i18n.ts';
 import { initialChangeReport, type ChangeReportState } from './change-report-state.ts';
 import { cancelEditFor, initialEditState, type EditState } from './edit-state.ts';
-import { clampCursor } from './time-cursor.ts';
+import { clampCursor, DEFAULT_PLAY_STEP, type PlayStep } from './time-cursor.ts';
 import { isWorkspaceId, isWorkspaceParamKey, type WorkspaceId } from './workspaces/workspace-ids.ts';
 
 /** The map view in lon/lat degrees (CGCS2000 ≈ WGS 84 at map precision) and view zoom. */
@@ -64,6 +64,8 @@ export interface AppState {
   readonly time: number | null;
   /** Playback advancing the cursor (playback.ts); never restored from the URL. */
   readonly playing: boolean;
+  /** How far each playback frame moves the cursor (time-cursor.ts PLAY_STEPS); in the URL as `tstep`. */
+  readonly playStep: PlayStep;
   /** The cursor of the last completely drawn frame; undefined before the first one. */
   readonly drawnTime: number | null | undefined;
   /** The visible map area, for "current view" queries; null before the first frame. */
@@ -94,6 +96,8 @@ export interface RestorableState {
   readonly opacity: Readonly<Record<string, number>>;
   /** The time cursor; null is now. */
   readonly time: number | null;
+  /** The playback step; absent is the default (a year). */
+  readonly playStep?: PlayStep;
   readonly workspace: WorkspaceId | null;
   readonly workspaceParams: Readonly<Record<string, string>>;
 }
@@ -120,6 +124,7 @@ export function initialState(restored: RestorableState, options: StartOptions): 
     panelOpen: options.panelOpen,
     time: restored.time,
     playing: false,
+    playStep: restored.playStep ?? DEFAULT_PLAY_STEP,
     drawnTime: undefined,
     viewExtent: null,
     dataRevision: {},
@@ -220,6 +225,10 @@ export function setTime(state: AppState, time: number | null, nowMs: number): Ap
   return { ...state, time: next, playing };
 }
 
+export function setPlayStep(state: AppState, playStep: PlayStep): AppState {
+  return state.playStep === playStep ? state : { ...state, playStep };
+}
+
 export function setPlaying(state: AppState, playing: boolean): AppState {
   if (playing && state.edit.mode !== 'idle') return state;
   return state.playing === playing ? state : { ...state, playing };
@@ -260,6 +269,7 @@ export function restorableOf(state: AppState): RestorableState {
     visibleIds,
     opacity: state.opacity,
     time: state.time,
+    playStep: state.playStep,
     workspace: state.workspace,
     workspaceParams: state.workspaceParams,
   };

@@ -1,8 +1,8 @@
 /**
- * Playback of the time cursor: while `playing`, one step (a year) at most every second, and
- * never before the map has finished drawing the current frame (`drawnTime === time`), so a slow
- * tile server slows the animation instead of skipping years (client.md §3.5). Reaching now
- * stops it (setTime turns `playing` off at the present).
+ * Playback of the time cursor: while `playing`, one step (the chosen `playStep`, a year down to
+ * ten minutes) at most every second, and never before the map has finished drawing the current
+ * frame (`drawnTime === time`), so a slow tile server slows the animation instead of skipping
+ * frames (client.md §3.5). Reaching now stops it (setTime turns `playing` off at the present).
  */
 import type { AppState } from './app-state.ts';
 import { setTime } from './app-state.ts';
@@ -20,7 +20,7 @@ export function controlPlayback(store: Store<AppState>, now: () => number = Date
     if (!state.playing) return;
     if (state.drawnTime !== state.time) return; // the subscription calls again once drawn
     lastStepAt = now();
-    store.update((s) => setTime(s, nextPlayFrame(s.time, now()), now()));
+    store.update((s) => setTime(s, nextPlayFrame(s.time, now(), s.playStep), now()));
   };
 
   const schedule = () => {

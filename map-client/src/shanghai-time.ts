@@ -100,16 +100,20 @@ export function parseWallTime(text: string | null | undefined): number | null {
   return wallTimeOf(ms).day === wall.day ? ms : null;
 }
 
-export type StepUnit = 'year' | 'month' | 'day';
+export type StepUnit = 'year' | 'month' | 'day' | 'hour' | 'minute';
+
+const FIXED_UNIT_MS: Partial<Record<StepUnit, number>> = { day: 86_400_000, hour: 3_600_000, minute: 60_000 };
 
 /**
  * Moves an instant by `count` calendar units in Shanghai wall time, keeping the time of day.
  * A day that does not exist in the target month is clamped (31 Jan + 1 month = 28/29 Feb,
- * 29 Feb 2024 + 1 year = 28 Feb 2025), so stepping never skips a month.
+ * 29 Feb 2024 + 1 year = 28 Feb 2025), so stepping never skips a month. Days, hours and minutes
+ * are fixed lengths (Beijing time has had no daylight saving since 1991).
  */
 export function stepInstant(ms: number, unit: StepUnit, count: number): number {
+  const fixed = FIXED_UNIT_MS[unit];
+  if (fixed !== undefined) return ms + count * fixed;
   const w = wallTimeOf(ms);
-  if (unit === 'day') return ms + count * 86_400_000;
   const months = w.year * 12 + (w.month - 1) + (unit === 'year' ? count * 12 : count);
   const year = Math.floor(months / 12);
   const month = (months % 12) + 1;

@@ -8,10 +8,27 @@ import { formatRfc3339, instantOf, stepInstant, type StepUnit } from './shanghai
 /** Start of the slider: 1980-01-01 00:00 Asia/Shanghai, before the oldest sample building. */
 export const TIME_RANGE_START_MS = instantOf({ year: 1980, month: 1, day: 1, hour: 0, minute: 0, second: 0, millisecond: 0 });
 
-/** Playback: one step of this size per frame… */
-export const PLAY_STEP: { readonly unit: StepUnit; readonly count: number } = { unit: 'year', count: 1 };
-/** …at most once per this many milliseconds, and never before the previous frame has drawn. */
+/**
+ * Playback steps a user can choose: a year per frame for the city's history, down to ten
+ * minutes for replaying a rainstorm from the 5-minute hydrology data.
+ */
+export const PLAY_STEPS = {
+  year: { unit: 'year', count: 1 },
+  month: { unit: 'month', count: 1 },
+  day: { unit: 'day', count: 1 },
+  hour: { unit: 'hour', count: 1 },
+  '10min': { unit: 'minute', count: 10 },
+} as const satisfies Record<string, { readonly unit: StepUnit; readonly count: number }>;
+export type PlayStep = keyof typeof PLAY_STEPS;
+export const DEFAULT_PLAY_STEP: PlayStep = 'year';
+/** Playing from "now" with a step shorter than a year starts this many steps back. */
+export const PLAY_START_STEPS = 24;
+/** One frame at most once per this many milliseconds, and never before the previous frame has drawn. */
 export const PLAY_INTERVAL_MS = 1000;
+
+export function isPlayStep(value: string): value is PlayStep {
+  return Object.hasOwn(PLAY_STEPS, value);
+}
 
 /**
  * The cursor for a requested instant: clamped to the range start, and null (now) at or after
@@ -28,10 +45,14 @@ export function stepCursor(cursor: number | null, unit: StepUnit, count: number,
   return clampCursor(stepInstant(cursor ?? nowMs, unit, count), nowMs);
 }
 
-/** The next playback frame; playing from "now" restarts at the range start. */
-export function nextPlayFrame(cursor: number | null, nowMs: number): number | null {
-  if (cursor === null) return TIME_RANGE_START_MS;
-  return stepCursor(cursor, PLAY_STEP.unit, PLAY_STEP.count, nowMs);
+/**
+ * The next playback frame. Playing from "now" restarts at the range start with yearly steps,
+ * and 24 steps back with shorter ones (a day of hours, four hours of ten minutes).
+ */
+export function nextPlayFrame(cursor: number | null, nowMs: number, step: PlayStep = DEFAULT_PLAY_STEP): number | null {
+  const { unit, count } = PLAY_STEPS[step];
+  if (cursor === null) return step === 'year' ? TIME_RANGE_START_MS : clampCursor(stepInstant(nowMs, unit, -PLAY_START_STEPS * count), nowMs);
+  return stepCursor(cursor, unit, count, nowMs);
 }
 
 /** The `datetime=` value of versioned tiles and feature requests; undefined for now. */

@@ -11,6 +11,7 @@
  * - `opacity` id:value pairs for layers whose opacity is not 1 (2 decimals);
  * - `t`       the time cursor as Asia/Shanghai wall time, `2015-06-01T08:00` (seconds and
  *             milliseconds only when not zero); absent means now (shanghai-time.ts);
+ * - `tstep`   the playback step (`month`, `day`, `hour`, `10min`); absent means a year;
  * - `lang`    `zh` (default) or `en`;
  * - `ws`      the open workspace (`imagery`, `water`, `pipes`, `planning`, `city`);
  * - `<workspace>.<name>` each workspace's own parameters (e.g. `water.station=70100100`), written in
@@ -21,6 +22,7 @@
 import type { RestorableState, ViewState } from './app-state.ts';
 import { parseLang } from './i18n.ts';
 import { formatWallTime, parseWallTime } from './shanghai-time.ts';
+import { DEFAULT_PLAY_STEP, isPlayStep, type PlayStep } from './time-cursor.ts';
 import { isWorkspaceId, isWorkspaceParamKey } from './workspaces/workspace-ids.ts';
 
 const ID = /^[a-z0-9_]+$/;
@@ -34,6 +36,7 @@ export function parseUrlState(search: string): RestorableState {
     visibleIds: parseLayerList(params.get('layers')),
     opacity: parseOpacity(params.get('opacity')),
     time: parseWallTime(params.get('t')),
+    playStep: parsePlayStep(params.get('tstep')),
     workspace: parseWorkspace(params.get('ws')),
     workspaceParams: parseWorkspaceParams(params),
   };
@@ -55,12 +58,17 @@ export function formatUrlState(state: RestorableState): string {
     .map(([id, value]) => `${id}:${trimNumber(value.toFixed(2))}`);
   if (opacity.length > 0) parts.push(`opacity=${opacity.join(',')}`);
   if (state.time !== null) parts.push(`t=${formatWallTime(state.time)}`);
+  if (state.playStep !== undefined && state.playStep !== DEFAULT_PLAY_STEP) parts.push(`tstep=${state.playStep}`);
   parts.push(`lang=${state.lang}`);
   if (state.workspace) parts.push(`ws=${state.workspace}`);
   for (const key of Object.keys(state.workspaceParams).sort()) {
     parts.push(`${key}=${encodeParamValue(state.workspaceParams[key] ?? '')}`);
   }
   return `?${parts.join('&')}`;
+}
+
+function parsePlayStep(value: string | null): PlayStep {
+  return value !== null && isPlayStep(value) ? value : DEFAULT_PLAY_STEP;
 }
 
 function parseWorkspace(value: string | null) {

@@ -40,6 +40,7 @@ export function mirrorStateInUrl(store: Store<AppState>): () => void {
       state.opacity !== previous.opacity ||
       state.time !== previous.time ||
       state.playing !== previous.playing ||
+      state.playStep !== previous.playStep ||
       state.lang !== previous.lang ||
       state.workspace !== previous.workspace ||
       state.workspaceParams !== previous.workspaceParams;

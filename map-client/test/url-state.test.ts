@@ -55,6 +55,15 @@ describe('URL time cursor', () => {
     expect(formatUrlState(state)).toBe(search);
   });
 
+  it('round-trips the playback step as tstep= (absent: a year; unknown values ignored)', () => {
+    const search = '?t=2024-09-15T08:00&tstep=10min&lang=zh';
+    expect(parseUrlState(search).playStep).toBe('10min');
+    expect(formatUrlState(parseUrlState(search))).toBe(search);
+    expect(parseUrlState('?lang=zh').playStep).toBe('year');
+    expect(parseUrlState('?tstep=week&lang=zh').playStep).toBe('year');
+    expect(formatUrlState(parseUrlState('?tstep=year&lang=zh'))).toBe('?lang=zh');
+  });
+
   it('treats an absent or unreadable t as now', () => {
     expect(parseUrlState('?lang=zh').time).toBeNull();
     expect(parseUrlState('?t=2023-02-30T00:00').time).toBeNull();

@@ -1,7 +1,8 @@
 /**
  * The time bar under the map: the global time cursor as a slider (1980 → now), a date-time
- * input (Beijing time), step buttons, play/pause and "now". Every control dispatches a
- * transition; the map controller redraws versioned layers and the URL follows (`t=`).
+ * input (Beijing time), step buttons, play/pause with its step (a year down to ten minutes,
+ * `tstep=`) and "now". Every control dispatches a transition; the map controller redraws
+ * versioned layers and the URL follows (`t=`).
  *
  * The slider commits on its native `change` event (thumb released, or a key pressed), not on
  * every pixel of a drag: each committed time is a new set of tile requests. While dragging, the
@@ -9,18 +10,26 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import type { AppState } from '../app-state.ts';
-import { setPlaying, setTime } from '../app-state.ts';
+import { setPlaying, setPlayStep, setTime } from '../app-state.ts';
 import { translate, type Lang, type MessageKey } from '../i18n.ts';
 import { formatDisplay, formatWallTime, parseWallTime, type StepUnit } from '../shanghai-time.ts';
 import type { Store } from '../store.ts';
 import { useStore } from '../store.ts';
-import { stepCursor, TIME_RANGE_START_MS } from '../time-cursor.ts';
+import { isPlayStep, stepCursor, TIME_RANGE_START_MS, type PlayStep } from '../time-cursor.ts';
 
 const DAY_MS = 86_400_000;
 const STEPS: readonly { readonly unit: StepUnit; readonly key: MessageKey }[] = [
   { unit: 'year', key: 'unitYear' },
   { unit: 'month', key: 'unitMonth' },
   { unit: 'day', key: 'unitDay' },
+];
+
+const PLAY_STEP_OPTIONS: readonly { readonly step: PlayStep; readonly key: MessageKey }[] = [
+  { step: 'year', key: 'playStepYear' },
+  { step: 'month', key: 'playStepMonth' },
+  { step: 'day', key: 'playStepDay' },
+  { step: 'hour', key: 'playStepHour' },
+  { step: '10min', key: 'playStep10min' },
 ];
 
 /** The present, refreshed every minute so the slider's end keeps up with a page left open. */
@@ -37,6 +46,7 @@ export function TimeBar({ store }: { readonly store: Store<AppState> }) {
   const lang = useStore(store, (s) => s.lang);
   const time = useStore(store, (s) => s.time);
   const playing = useStore(store, (s) => s.playing);
+  const playStep = useStore(store, (s) => s.playStep);
   const hasVersioned = useStore(store, (s) => s.catalog?.layers.some((l) => l.temporal === 'versioned') ?? false);
   // Edits apply to the current version: the cursor stays at now while one is in progress.
   const editing = useStore(store, (s) => s.edit.mode !== 'idle');
@@ -89,6 +99,23 @@ export function TimeBar({ store }: { readonly store: Store<AppState> }) {
       >
         {playing ? '❚❚' : '▶'}
       </button>
+      <select
+        className="time-play-step"
+        value={playStep}
+        aria-label={translate(lang, 'playStep')}
+        title={translate(lang, 'playStep')}
+        data-testid="time-play-step"
+        onChange={(event) => {
+          const value = event.currentTarget.value;
+          if (isPlayStep(value)) store.update((s) => setPlayStep(s, value));
+        }}
+      >
+        {PLAY_STEP_OPTIONS.map(({ step, key }) => (
+          <option key={step} value={step}>
+            {translate(lang, key)}
+          </option>
+        ))}
+      </select>
       <div className="time-steps" role="group">
         {STEPS.map(({ unit, key }) => (
           <StepButton key={unit} lang={lang} unit={key} count={-1} testId={`time-step-${unit}-back`} onStep={() => step(unit, -1)} />

@@ -290,6 +290,24 @@ describe('map client in headless Chromium', () => {
     await page.close();
   }, TEST_TIMEOUT_MS);
 
+  it('plays the time cursor in the chosen step: an hour per frame puts tstep= in the URL and advances by hours', async () => {
+    const page = await openMap(`${URBAN_QUERY}&t=2024-09-15T08:00`);
+    await waitForDrawnTime(page, Date.parse('2024-09-15T08:00:00+08:00'));
+    await page.getByTestId('time-play-step').selectOption('hour');
+    await page.waitForFunction(() => new URLSearchParams(location.search).get('tstep') === 'hour');
+    await page.getByTestId('time-play').click();
+    // Frames are drawn an hour apart (the address bar is written when playback stops).
+    const start = Date.parse('2024-09-15T08:00:00+08:00');
+    await page.waitForFunction((ms) => ((window as unknown as { __onemap: HooksLike }).__onemap.drawnTime ?? 0) >= ms, start + 2 * 3_600_000, { timeout: 20_000 });
+    await page.getByTestId('time-play').click();
+    await page.waitForFunction(() => new URLSearchParams(location.search).get('t') !== '2024-09-15T08:00');
+    const t = new URL(page.url()).searchParams.get('t');
+    // Every frame was a whole hour after the start: never a year, never a fraction of an hour.
+    expect(t).toMatch(/^2024-09-15T(1\d|0[89]):00$/);
+    expect(new URL(page.url()).searchParams.get('tstep')).toBe('hour');
+    await page.close();
+  }, TEST_TIMEOUT_MS);
+
   it('restores the time cursor from the URL', async () => {
     const page = await openMap(`${URBAN_QUERY}&t=2001-03-15T09:30`);
     await waitForDrawnTime(page, Date.parse('2001-03-15T09:30:00+08:00'));
