@@ -344,7 +344,7 @@ describe('public features', () => {
     expect((await get(`/tiles/pipe_segments/15/${t15.col}/${t15.row}.mvt`)).status).toBe(404);
   });
 
-  it('draws other departments\' pipe tiles on a 3-px grid (migration 0095), the owner\'s at survey precision', async () => {
+  it('draws other departments\' pipe tiles on a 3-px grid (migration 0088), the owner\'s at survey precision', async () => {
     // 3 px = 48 of the 4096 tile units: ≈ 14 m at z15 for segments, ≈ 7 m at z16 for points.
     for (const [layer, z] of [['pipe_segments', 15], ['pipe_points', 16], ['pipe_segments', 14]] as const) {
       const t = WEB_MERCATOR_QUAD.tileAt(at[0], at[1], z);

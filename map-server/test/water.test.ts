@@ -307,7 +307,7 @@ describe('typhoon-day replay and live alarms', () => {
     );
     // Expected: an over_warning alarm is raised at every observation whose stage reaches 警戒
     // after one below it (or as the first of the replayed day), although the day arrives in
-    // hourly batches: crossings inside a batch are evaluated where they happen (0096).
+    // hourly batches: crossings inside a batch are evaluated where they happen (0090).
     const { rows: expected } = await db.query(
       `SELECT x.stcd, x.tm FROM (
          SELECT d.stcd, o.tm, o.value >= r.wrz AS over, lag(o.value >= r.wrz) OVER (PARTITION BY d.stcd ORDER BY o.tm) AS was

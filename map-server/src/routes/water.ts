@@ -12,7 +12,7 @@ import type { AppContext } from '../app-context.ts';
 import { AppError, BadRequestError, NotFoundError } from '../errors.ts';
 import { parseInstant, pickParams } from '../query-params.ts';
 import { authenticate } from '../services/auth-tokens.ts';
-import { csvRows, jsonRows, validateRows } from '../services/water/ingest-parse.ts';
+import { bulkBatch } from '../services/water/ingest-parse.ts';
 import { BatchRejectedError, ingestBatch, loadIngestReference } from '../services/water/ingest-service.ts';
 import { acknowledgeAlarm, listAlarms, rainDayTotals, rainfallTotals, stationSeries, stationStatus, type SeriesResolution } from '../services/water/query-service.ts';
 import { AlarmHub, alarmEventsAfter, type AlarmEvent } from '../services/water/alarm-stream.ts';
@@ -58,9 +58,7 @@ export function waterRoutes({ pool, mqtt }: AppContext): Router {
     const csv = koa.is('text/csv', 'text/plain');
     if (!csv && !koa.is('application/json')) throw new AppError(415, 'UnsupportedMediaType', '请以 application/json 或 text/csv 发送观测 / send observations as application/json or text/csv');
     const ref = await loadIngestReference(pool);
-    const rows = csv ? csvRows(String(koa.request.body ?? ''), new Set(ref.elements.keys())) : jsonRows(koa.request.body);
-    if (rows.length && !('fields' in rows[0]!)) throw new BatchRejectedError(rows as { row: number; field: string; message: string }[]);
-    const parsed = validateRows(rows as Parameters<typeof validateRows>[0], ref);
+    const parsed = bulkBatch(csv ? { csv: String(koa.request.body ?? '') } : { json: koa.request.body }, ref);
     if (!parsed.ok) throw new BatchRejectedError(parsed.problems);
     // With the MQTT feed on, what the batch wrote is also announced to STA subscribers.
     koa.body = await (mqtt ? mqtt.ingest(pool, parsed.batch) : ingestBatch(pool, parsed.batch));

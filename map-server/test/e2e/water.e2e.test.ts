@@ -67,7 +67,7 @@ describe('水利 workspace in headless Chromium', () => {
       [FROM, TO],
     );
     // An over-warning alarm at every stage that reaches 警戒 after one below it (crossings inside
-    // the hourly batches are alarmed where they happen, migration 0096).
+    // the hourly batches are alarmed where they happen, migration 0090).
     const { rows: expected } = await db.query<{ stcd: string; tm: Date }>(
       `SELECT x.stcd, x.tm FROM (
          SELECT d.stcd, o.tm, o.value >= r.wrz AS over, lag(o.value >= r.wrz) OVER (PARTITION BY d.stcd ORDER BY o.tm) AS was

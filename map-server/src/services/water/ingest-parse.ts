@@ -282,3 +282,13 @@ export function validateRows(rows: readonly RawRow[], ref: IngestReference): Par
   }
   return problems.length ? { ok: false, problems } : { ok: true, batch };
 }
+
+/**
+ * A bulk body (SL 323 CSV text, or parsed JSON) → the validated batch or every problem: the one
+ * path of the HTTP bulk API and the MQTT bulk topic.
+ */
+export function bulkBatch(body: { readonly csv: string } | { readonly json: unknown }, ref: IngestReference): ParseResult {
+  const rows = 'csv' in body ? csvRows(body.csv, new Set(ref.elements.keys())) : jsonRows(body.json);
+  if (rows.length && !('fields' in rows[0]!)) return { ok: false, problems: rows as BatchProblem[] };
+  return validateRows(rows as RawRow[], ref);
+}

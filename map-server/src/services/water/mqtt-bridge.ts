@@ -38,7 +38,7 @@ import { connect, type IPublishPacket, type MqttClient } from 'mqtt';
 import { redactUrl, type MqttConfig } from '../../config.ts';
 import type { Pool } from '../../db.ts';
 import { AppError } from '../../errors.ts';
-import { csvRows, jsonRows, validateRows, type BatchProblem, type IngestReference, type ObservationBatch } from './ingest-parse.ts';
+import { bulkBatch, validateRows, type BatchProblem, type IngestReference, type ObservationBatch, type ParseResult } from './ingest-parse.ts';
 import { ingestBatch, loadIngestReference, type IngestResult } from './ingest-service.ts';
 import { createObservationRows, mergeProblems } from './sta-create.ts';
 import { OBS_ID_FACTOR } from './sta-model.ts';
@@ -108,8 +108,6 @@ interface Incoming {
   ack(reasonCode: number): void;
 }
 
-type Checked = { ok: true; batch: ObservationBatch } | { ok: false; problems: BatchProblem[] };
-
 /** An observation the batch will write (new or changed), with what its STA entity needs. */
 interface Changed {
   readonly ds: number;
@@ -119,7 +117,7 @@ interface Changed {
   readonly intv_min: number;
 }
 
-// Same comparison as hydro.ingest_observations (value IS DISTINCT FROM, as real): the rows that
+// Same comparison as hydro.ingest_batch (value IS DISTINCT FROM, as real): the rows that
 // batch will actually write. Read just before the write, so a concurrent HTTP ingest of the same
 // rows can make us publish a row it wrote; never one nobody wrote.
 const CHANGED_SQL = `
@@ -170,7 +168,7 @@ function parseJson(payload: Buffer): { ok: true; value: unknown } | { ok: false;
 const problem = (field: string, message: string): BatchProblem[] => [{ row: 0, field, message }];
 
 /** One STA Observation message → the CreateObservations path (interval phenomenonTime, bounds …). */
-function checkObservation(local: string, payload: Buffer, ref: IngestReference): Checked {
+function checkObservation(local: string, payload: Buffer, ref: IngestReference): ParseResult {
   const parsed = parseJson(payload);
   if (!parsed.ok) return { ok: false, problems: problem('(payload)', parsed.message) };
   const o = parsed.value;
@@ -203,18 +201,12 @@ function checkObservation(local: string, payload: Buffer, ref: IngestReference):
 }
 
 /** A bulk message: JSON array (content type application/json or a payload starting with `[`) or CSV. */
-function checkBulk(payload: Buffer, contentType: string | undefined, ref: IngestReference): Checked {
+function checkBulk(payload: Buffer, contentType: string | undefined, ref: IngestReference): ParseResult {
   const text = payload.toString('utf8');
   const json = contentType ? /json/i.test(contentType) : /^\s*\[/.test(text);
-  let rows;
-  if (json) {
-    const parsed = parseJson(payload);
-    if (!parsed.ok) return { ok: false, problems: problem('(payload)', parsed.message) };
-    rows = jsonRows(parsed.value);
-  } else rows = csvRows(text, new Set(ref.elements.keys()));
-  if (rows.length && !('fields' in rows[0]!)) return { ok: false, problems: rows as BatchProblem[] };
-  const v = validateRows(rows as Parameters<typeof validateRows>[0], ref);
-  return v.ok ? { ok: true, batch: v.batch } : { ok: false, problems: v.problems };
+  if (!json) return bulkBatch({ csv: text }, ref);
+  const parsed = parseJson(payload);
+  return parsed.ok ? bulkBatch({ json: parsed.value }, ref) : { ok: false, problems: problem('(payload)', parsed.message) };
 }
 
 /** Good batches → one batch without repeated (datastream, time): the later message wins. */
@@ -410,7 +402,7 @@ export function startMqttBridge(pool: Pool, config: MqttConfig, staRoot: string,
     }
     const good: { item: Incoming; batch: ObservationBatch }[] = [];
     for (const item of items) {
-      const checked: Checked = STA_TOPIC.test(item.local) || item.local === 'v1.1/Observations'
+      const checked: ParseResult = STA_TOPIC.test(item.local) || item.local === 'v1.1/Observations'
         ? checkObservation(item.local, item.payload, ref)
         : item.local === 'onemap/observations'
           ? checkBulk(item.payload, item.packet.properties?.contentType, ref)
